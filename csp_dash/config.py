@@ -1,0 +1,55 @@
+"""Settings in one place: each has a default, an environment variable and a help text."""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DATA_DIR = Path(os.environ.get("CSP_DASH_DATA_DIR", PROJECT_ROOT / "data"))
+DEFAULT_DB_URL = f"duckdb:///{DATA_DIR / 'csp_dash.duckdb'}"
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str
+    env: str
+    default: str
+    help: str
+
+
+SETTINGS = {
+    s.name: s
+    for s in [
+        Setting("db_url", "CSP_DASH_DB_URL", DEFAULT_DB_URL,
+                "SQLAlchemy URL of the database (DuckDB file by default; postgresql+psycopg://... to share)"),
+        Setting("disclosure_threshold", "CSP_DASH_DISCLOSURE_THRESHOLD", "5",
+                "Counts below this are suppressed in public views for sensitive themes"),
+        Setting("pseudonym_secret", "CSP_DASH_PSEUDONYM_SECRET", "",
+                "Secret for the keyed hash that pseudonymises partner victim keys"),
+    ]
+}
+
+
+def _secrets() -> dict:
+    """Read .streamlit/secrets.toml if present (Streamlit's own convention)."""
+    path = PROJECT_ROOT / ".streamlit" / "secrets.toml"
+    if not path.exists():
+        return {}
+    with path.open("rb") as fh:
+        return tomllib.load(fh)
+
+
+def get(name: str) -> str:
+    """Resolve a setting: environment first, then secrets.toml, then the default."""
+    s = SETTINGS[name]
+    if os.environ.get(s.env):
+        return os.environ[s.env]
+    secret = _secrets().get(name)
+    return str(secret) if secret else s.default
+
+
+def db_url(override: str | None = None) -> str:
+    return override or get("db_url")

@@ -1,0 +1,60 @@
+"""Keep the monthly cube (month x layer x area x category -> count) in step with the crimes.
+
+The lsoa layer uses the CSV's own LSOA code (police.uk points are snapped, so point-in-polygon
+would misplace about 13% of them); other layers use the snapped point's assigned area; the
+pseudo-layer "all" holds every row, located or not.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+
+from sqlalchemy import Connection, delete, func, insert, literal, select
+
+from csp_dash.db.schema import crimes, cube, location_areas
+
+ALL_LAYER = "all"
+ALL_AREA = "all"
+LSOA_LAYER = "lsoa"
+POLICE = "police"
+
+
+def rebuild_cube(conn: Connection, *, months: Iterable[date] | None = None,
+                 layers: Iterable[str] | None = None) -> None:
+    """Recompute the police cube rows for the given months and/or layers (None means all)."""
+    months = None if months is None else sorted(set(months))
+    layers = None if layers is None else sorted(set(layers))
+    stmt = delete(cube).where(cube.c.source == POLICE)
+    if months is not None:
+        stmt = stmt.where(cube.c.month.in_(months))
+    if layers is not None:
+        stmt = stmt.where(cube.c.layer.in_(layers))
+    conn.execute(stmt)
+
+    def month_filter(sel):
+        return sel if months is None else sel.where(crimes.c.month.in_(months))
+
+    cols = ["source", "month", "layer", "area_code", "category", "count"]
+    if layers is None or ALL_LAYER in layers:
+        sel = select(literal(POLICE), crimes.c.month, literal(ALL_LAYER), literal(ALL_AREA),
+                     crimes.c.category, func.count()).group_by(crimes.c.month, crimes.c.category)
+        conn.execute(insert(cube).from_select(cols, month_filter(sel)))
+    if layers is None or LSOA_LAYER in layers:
+        sel = (select(literal(POLICE), crimes.c.month, literal(LSOA_LAYER), crimes.c.lsoa_code,
+                      crimes.c.category, func.count())
+               .where(crimes.c.lsoa_code.is_not(None))
+               .group_by(crimes.c.month, crimes.c.lsoa_code, crimes.c.category))
+        conn.execute(insert(cube).from_select(cols, month_filter(sel)))
+    point_layers = [x for x in layers if x not in (ALL_LAYER, LSOA_LAYER)] if layers else None
+    if point_layers == []:
+        return
+    la = location_areas
+    sel = (select(literal(POLICE), crimes.c.month, la.c.layer, la.c.area_code, crimes.c.category,
+                  func.count())
+           .select_from(crimes.join(la, la.c.location_key == crimes.c.location_key))
+           .where(la.c.area_code != "", la.c.layer != LSOA_LAYER)
+           .group_by(crimes.c.month, la.c.layer, la.c.area_code, crimes.c.category))
+    if point_layers is not None:
+        sel = sel.where(la.c.layer.in_(point_layers))
+    conn.execute(insert(cube).from_select(cols, month_filter(sel)))

@@ -1,0 +1,53 @@
+"""Engine factory and idempotent schema creation."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+from sqlalchemy import Engine, create_engine, insert, select, update
+from sqlalchemy.engine import make_url
+
+from csp_dash import config
+from csp_dash.db.schema import SCHEMA_VERSION, category_themes, metadata, schema_meta
+from csp_dash.themes import DEFAULT_THEMES
+
+
+def make_engine(url: str | None = None) -> Engine:
+    """Create the engine for a URL (or the configured one), creating a DuckDB file's folder."""
+    url = config.db_url(url)
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "duckdb" and parsed.database not in (None, "", ":memory:"):
+        Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+    return create_engine(url)
+
+
+def init_db(engine: Engine) -> None:
+    """Create missing tables, seed defaults and record the schema version; safe to repeat."""
+    metadata.create_all(engine, checkfirst=True)
+    with engine.begin() as conn:
+        version = conn.execute(
+            select(schema_meta.c.value).where(schema_meta.c.key == "schema_version")
+        ).scalar()
+        if version is None:
+            conn.execute(insert(schema_meta).values(key="schema_version", value=str(SCHEMA_VERSION)))
+            conn.execute(insert(schema_meta).values(key="created_at", value=datetime.now(UTC).isoformat()))
+        elif int(version) > SCHEMA_VERSION:
+            raise RuntimeError(
+                f"The database has schema version {version}, newer than this CSP Dash "
+                f"({SCHEMA_VERSION}). Upgrade CSP Dash."
+            )
+        elif int(version) < SCHEMA_VERSION:
+            conn.execute(update(schema_meta).where(schema_meta.c.key == "schema_version")
+                         .values(value=str(SCHEMA_VERSION)))
+        if conn.execute(select(category_themes.c.category).limit(1)).first() is None:
+            conn.execute(insert(category_themes), [
+                {"category": c, "theme": t, "sort_order": i}
+                for i, (c, t) in enumerate(DEFAULT_THEMES.items())
+            ])
+
+
+def schema_version(engine: Engine) -> int | None:
+    with engine.connect() as conn:
+        v = conn.execute(select(schema_meta.c.value).where(schema_meta.c.key == "schema_version")).scalar()
+    return int(v) if v is not None else None

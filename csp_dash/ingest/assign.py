@@ -1,0 +1,82 @@
+"""Assign snapped map points to the areas of each polygon layer, once per distinct point."""
+
+from __future__ import annotations
+
+import json
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import shapely
+from sqlalchemy import Connection, delete, select
+
+from csp_dash.db.bulk import bulk_insert
+from csp_dash.db.cube import LSOA_LAYER
+from csp_dash.db.schema import areas, crimes, layers, location_areas
+from csp_dash.locations import key_to_lonlat
+
+
+def point_layers(conn: Connection) -> list[str]:
+    """Layers assigned by point-in-polygon: every loaded layer but lsoa."""
+    names = conn.execute(select(layers.c.layer).order_by(layers.c.layer)).scalars()
+    return [n for n in names if n != LSOA_LAYER]
+
+
+def layer_frame(conn: Connection, layer: str) -> gpd.GeoDataFrame:
+    rows = conn.execute(select(areas.c.code, areas.c.geometry).where(areas.c.layer == layer)
+                        .order_by(areas.c.code)).all()
+    geoms = [shapely.from_geojson(g) if g else None for _, g in rows]
+    return gpd.GeoDataFrame({"code": [c for c, _ in rows]}, geometry=geoms, crs="EPSG:4326")
+
+
+def assign_keys(keys: np.ndarray, polygons: gpd.GeoDataFrame) -> np.ndarray:
+    """Area code for each location key ("" where it falls in no area; first code on overlaps)."""
+    lon, lat = key_to_lonlat(keys)
+    tree = shapely.STRtree(polygons.geometry.values)
+    pts = shapely.points(lon, lat)
+    pt_idx, poly_idx = tree.query(pts, predicate="within")
+    out = np.full(len(keys), "", dtype=object)
+    codes = polygons["code"].to_numpy(dtype=object)
+    # Reverse so the first polygon (lowest code) wins where polygons overlap.
+    out[pt_idx[::-1]] = codes[poly_idx[::-1]]
+    return out
+
+
+def assign_new_locations(conn: Connection, keys: np.ndarray,
+                         frames: dict[str, gpd.GeoDataFrame] | None = None) -> None:
+    """Assign keys not yet assigned, for every point layer. `frames` caches layer polygons."""
+    keys = np.unique(keys)
+    if len(keys) == 0:
+        return
+    frames = frames if frames is not None else {}
+    for layer in point_layers(conn):
+        if layer not in frames:
+            frames[layer] = layer_frame(conn, layer)
+        known = pd.read_sql(select(location_areas.c.location_key)
+                            .where(location_areas.c.layer == layer), conn)["location_key"]
+        new = keys[~np.isin(keys, known.to_numpy(dtype=np.int64))]
+        _insert(conn, layer, new, assign_keys(new, frames[layer]))
+
+
+def reassign_layer(conn: Connection, layer: str) -> None:
+    """Recompute a layer's assignment for every point ever loaded (a layer was added or replaced)."""
+    conn.execute(delete(location_areas).where(location_areas.c.layer == layer))
+    if layer == LSOA_LAYER:
+        return
+    keys = pd.read_sql(select(crimes.c.location_key).where(crimes.c.location_key.is_not(None))
+                       .distinct(), conn)["location_key"].to_numpy(dtype=np.int64)
+    _insert(conn, layer, keys, assign_keys(keys, layer_frame(conn, layer)))
+
+
+def _insert(conn: Connection, layer: str, keys: np.ndarray, codes: np.ndarray) -> None:
+    table = pa.table({
+        "layer": pa.array([layer] * len(keys), pa.string()),
+        "location_key": pa.array(keys, pa.int64()),
+        "area_code": pa.array(codes, pa.string()),
+    })
+    bulk_insert(conn, location_areas, table)
+
+
+def geometry_json(geom) -> str:
+    return json.dumps(shapely.geometry.mapping(geom))

@@ -1,0 +1,196 @@
+"""Import polygon layers (GeoJSON, GeoPackage, zipped shapefile; any CRS) and populations."""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import UTC, datetime
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import shapely
+from sqlalchemy import Connection, Engine, delete, insert, select, update
+
+from csp_dash.db.bulk import bulk_insert
+from csp_dash.db.cube import LSOA_LAYER, rebuild_cube
+from csp_dash.db.schema import areas, layers
+from csp_dash.ingest.assign import layer_frame, reassign_layer
+from csp_dash.ingest.errors import IngestError
+
+LAYER_NAME = re.compile(r"^[a-z][a-z0-9_]{0,40}$")
+RESERVED_LAYERS = {"all"}
+CODE_GUESSES = ("code", "lsoa11cd", "lsoa21cd", "wd22cd", "wd23cd", "lad22cd", "lad23cd", "id")
+NAME_GUESSES = ("name", "lsoa11nm", "lsoa21nm", "wd22nm", "wd23nm", "lad22nm", "lad23nm")
+
+
+def read_boundaries(path: str | Path) -> gpd.GeoDataFrame:
+    """Read a boundary file, reprojected to EPSG:4326."""
+    path = Path(path)
+    target = f"zip://{path}" if path.suffix.lower() == ".zip" else str(path)
+    try:
+        gdf = gpd.read_file(target)
+    except Exception as exc:  # pyogrio raises several types; all mean "cannot read this"
+        raise IngestError(str(path), f"cannot be read as GeoJSON, GeoPackage or zipped shapefile ({exc})") from None
+    if gdf.empty:
+        raise IngestError(str(path), "holds no features")
+    if gdf.crs is None:
+        raise IngestError(str(path), "has no coordinate reference system; cannot place it on the map")
+    return gdf.to_crs("EPSG:4326")
+
+
+def _pick(columns: list[str], wanted: str | None, guesses: tuple[str, ...], path: str, what: str) -> str:
+    if wanted:
+        if wanted not in columns:
+            raise IngestError(path, f"has no {what} field '{wanted}' (fields: {', '.join(columns)})")
+        return wanted
+    lower = {c.lower(): c for c in columns}
+    for g in guesses:
+        if g in lower:
+            return lower[g]
+    raise IngestError(path, f"choose the {what} field with --{what}-field (fields: {', '.join(columns)})")
+
+
+def import_boundaries(engine: Engine, path: str | Path, layer: str, code_field: str | None = None,
+                      name_field: str | None = None) -> int:
+    """Load or replace a layer, then reassign every crime and rebuild the layer's cube rows."""
+    if not LAYER_NAME.match(layer) or layer in RESERVED_LAYERS:
+        raise IngestError(str(path), f"'{layer}' is not a usable layer name (lower case letters, digits, _)")
+    gdf = read_boundaries(path)
+    cols = [c for c in gdf.columns if c != "geometry"]
+    code_f = _pick(cols, code_field, CODE_GUESSES, str(path), "code")
+    name_f = _pick(cols, name_field, NAME_GUESSES, str(path), "name") if name_field or any(
+        c.lower() in NAME_GUESSES for c in cols) else code_f
+    gdf = _clean(gdf, code_f, name_f, str(path))
+    proj = gdf.to_crs(gdf.estimate_utm_crs())
+    centroids = proj.geometry.centroid.to_crs("EPSG:4326")
+    table = pa.table({
+        "layer": [layer] * len(gdf),
+        "code": gdf["code"].tolist(),
+        "name": gdf["name"].tolist(),
+        "geometry": [json.dumps(shapely.geometry.mapping(g)) for g in gdf.geometry],
+        "area_km2": (proj.geometry.area / 1e6).to_numpy(),
+        "centroid_lon": centroids.x.to_numpy(),
+        "centroid_lat": centroids.y.to_numpy(),
+    })
+    with engine.begin() as conn:
+        old_pop = _old_populations(conn, layer)
+        conn.execute(delete(areas).where(areas.c.layer == layer))
+        conn.execute(delete(layers).where(layers.c.layer == layer))
+        bulk_insert(conn, areas, table)
+        conn.execute(insert(layers).values(
+            layer=layer, source_file=Path(path).name, code_field=code_f, name_field=name_f,
+            n_areas=len(gdf), loaded_at=datetime.now(UTC).replace(tzinfo=None)))
+        _restore_populations(conn, layer, old_pop)
+        reassign_layer(conn, layer)
+        rebuild_cube(conn, layers=[layer])
+        refresh_interpolated(conn)
+    return len(gdf)
+
+
+def _clean(gdf: gpd.GeoDataFrame, code_f: str, name_f: str, path: str) -> gpd.GeoDataFrame:
+    out = gpd.GeoDataFrame({"code": gdf[code_f].astype(str).str.strip(),
+                            "name": gdf[name_f].astype(str).str.strip()},
+                           geometry=gdf.geometry.make_valid(), crs=gdf.crs)
+    empty = out.geometry.is_empty | out.geometry.isna()
+    if empty.any():
+        raise IngestError(path, f"feature {int(np.argmax(empty.to_numpy())) + 1} has no geometry")
+    dupes = out["code"][out["code"].duplicated()]
+    if len(dupes):
+        # Several polygons with one code (e.g. islands): dissolve into one area.
+        out = out.dissolve(by="code", aggfunc="first", as_index=False)
+    return out
+
+
+def _old_populations(conn: Connection, layer: str) -> pd.DataFrame:
+    return pd.read_sql(select(areas.c.code, areas.c.population, areas.c.households)
+                       .where(areas.c.layer == layer, areas.c.population.is_not(None)), conn)
+
+
+def _restore_populations(conn: Connection, layer: str, old: pd.DataFrame) -> None:
+    """A replaced boundary file keeps the populations already imported for the same codes."""
+    source = conn.execute(select(layers.c.population_source).where(layers.c.layer == layer)).scalar()
+    if old.empty:
+        return
+    _write_populations(conn, layer, old)
+    if source is None:
+        conn.execute(update(layers).where(layers.c.layer == layer)
+                     .values(population_source="imported (kept from the previous boundaries)"))
+
+
+def _write_populations(conn: Connection, layer: str, pop: pd.DataFrame) -> None:
+    """Rewrite the layer's rows with new populations (one bulk insert beats a per-row update)."""
+    rows = pd.read_sql(select(*[c for c in areas.c if c.name not in ("population", "households")])
+                       .where(areas.c.layer == layer), conn)
+    pop = pop[["code", "population", "households"]].astype({"population": float, "households": float})
+    rows = rows.merge(pop, on="code", how="left")
+    conn.execute(delete(areas).where(areas.c.layer == layer))
+    bulk_insert(conn, areas, pa.Table.from_pandas(rows, preserve_index=False))
+
+
+def import_population(engine: Engine, path: str | Path, layer: str, code_field: str | None = None,
+                      population_field: str | None = None, households_field: str | None = None) -> int:
+    """Set populations for a layer's areas from a CSV of code -> population. Returns areas matched."""
+    path = Path(path)
+    try:
+        df = pd.read_csv(path, dtype=str, encoding="utf-8-sig")
+    except (UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
+        raise IngestError(str(path), f"cannot be read as a UTF-8 CSV ({exc})") from None
+    cols = list(df.columns)
+    code_f = _pick(cols, code_field, CODE_GUESSES, str(path), "code")
+    pop_f = _pick(cols, population_field, ("population", "mid2018_population", "all ages", "total"),
+                  str(path), "population")
+    hh_f = households_field or next((c for c in cols if c.lower() == "households"), None)
+    pop = pd.to_numeric(df[pop_f].str.replace(",", ""), errors="coerce")
+    bad = pop.isna() | (pop < 0)
+    if bad.any():
+        i = int(np.argmax(bad.to_numpy()))
+        raise IngestError(str(path), f"population '{df[pop_f].iloc[i]}' is not a number of people", row=i + 1)
+    frame = pd.DataFrame({"code": df[code_f].str.strip(), "population": pop,
+                          "households": pd.to_numeric(df[hh_f], errors="coerce") if hh_f else np.nan})
+    with engine.begin() as conn:
+        codes = set(conn.execute(select(areas.c.code).where(areas.c.layer == layer)).scalars())
+        if not codes:
+            raise IngestError(str(path), f"layer '{layer}' has no areas: import its boundaries first")
+        matched = frame[frame["code"].isin(codes)]
+        if matched.empty:
+            raise IngestError(str(path), f"none of its {len(frame)} codes match layer '{layer}'")
+        _write_populations(conn, layer, matched)
+        conn.execute(update(layers).where(layers.c.layer == layer)
+                     .values(population_source=f"imported from {path.name}"))
+        refresh_interpolated(conn)
+    return len(matched)
+
+
+INTERPOLATED = "interpolated from LSOA populations by area of overlap"
+
+
+def refresh_interpolated(conn: Connection) -> None:
+    """Give every layer without imported populations an estimate from the LSOA layer."""
+    lsoa_pop = pd.read_sql(select(areas.c.code, areas.c.population, areas.c.households)
+                           .where(areas.c.layer == LSOA_LAYER, areas.c.population.is_not(None)), conn)
+    targets = [r.layer for r in conn.execute(select(layers.c.layer, layers.c.population_source))
+               if r.layer != LSOA_LAYER and (r.population_source in (None, INTERPOLATED))]
+    if lsoa_pop.empty or not targets:
+        return
+    lsoa = layer_frame(conn, LSOA_LAYER).merge(lsoa_pop, on="code")
+    for layer in targets:
+        est = interpolate_population(lsoa, layer_frame(conn, layer))
+        _write_populations(conn, layer, est)
+        conn.execute(update(layers).where(layers.c.layer == layer).values(population_source=INTERPOLATED))
+
+
+def interpolate_population(source: gpd.GeoDataFrame, target: gpd.GeoDataFrame) -> pd.DataFrame:
+    """Areal interpolation: each source area's people are shared by the share of its area overlapped."""
+    crs = source.estimate_utm_crs()
+    src = source.to_crs(crs)
+    src["src_area"] = src.geometry.area
+    pieces = gpd.overlay(src[["population", "households", "src_area", "geometry"]],
+                         target[["code", "geometry"]].to_crs(crs), how="intersection", keep_geom_type=True)
+    share = pieces.geometry.area / pieces["src_area"]
+    pieces["population"] = pieces["population"] * share
+    pieces["households"] = pieces["households"].astype(float) * share
+    out = pieces.groupby("code", as_index=False)[["population", "households"]].sum(min_count=1)
+    return target[["code"]].merge(out, on="code", how="left").fillna({"population": 0.0})

@@ -1,0 +1,224 @@
+"""Parse and validate one police.uk street-crime CSV into accepted rows and rejects.
+
+Structural faults (wrong header, encoding, a malformed row) refuse the whole file. Row-level
+faults (a bad month, impossible coordinates, an unknown category) send that row to the rejects.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import re
+from dataclasses import dataclass
+from datetime import date
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pacsv
+
+from csp_dash.ingest.errors import IngestError
+from csp_dash.ingest.sources import STREET_NAME, SourceFile
+from csp_dash.locations import location_keys
+from csp_dash.themes import POLICE_CATEGORIES
+
+COLUMNS = [
+    "Crime ID", "Month", "Reported by", "Falls within", "Longitude", "Latitude",
+    "Location", "LSOA code", "LSOA name", "Crime type", "Last outcome category", "Context",
+]
+_TARGET = {
+    "Crime ID": "crime_id", "Reported by": "reported_by", "Falls within": "falls_within",
+    "Location": "location", "LSOA code": "lsoa_code", "LSOA name": "lsoa_name",
+    "Crime type": "category", "Last outcome category": "outcome", "Context": "context",
+}
+_MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
+BOM = b"\xef\xbb\xbf"
+
+
+@dataclass
+class ParsedFile:
+    file_name: str
+    force: str
+    month: date
+    sha256: str
+    rows: pa.Table  # accepted rows, columns named as the crimes table
+    rejects: pd.DataFrame  # row_no, reason, raw
+    n_no_location: int
+
+    @property
+    def n_rows(self) -> int:
+        return self.rows.num_rows
+
+
+def parse_street_file(src: SourceFile) -> ParsedFile:
+    """Read, check and split one file. Raises IngestError when the file must be refused whole."""
+    data = src.read()
+    name = src.name
+    if not data[:65536].strip() and not data.strip():
+        raise IngestError(name, "the file is empty")
+    sha = hashlib.sha256(data).hexdigest()
+    if data.startswith(BOM):
+        data = data[len(BOM):]  # Excel adds a BOM on save; it is harmless, so accept it.
+    _check_utf8(name, data)
+    _check_header(name, data)
+    table = _read_table(name, data)
+    if table.num_rows == 0:
+        raise IngestError(name, "the file has a header but no rows")
+    force, month = _force_and_month(src, table)
+    return _validate(name, sha, force, month, table)
+
+
+def _check_utf8(name: str, data: bytes) -> None:
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        byte = data[exc.start:exc.start + 1].hex().upper()
+        raise IngestError(
+            name,
+            f"is not UTF-8 (byte 0x{byte} cannot be decoded); it looks Latin-1/Windows-1252 "
+            "encoded. police.uk files are UTF-8: re-save the file as UTF-8 and load it again",
+            row=line - 1 if line > 1 else None,
+        ) from None
+
+
+def _check_header(name: str, data: bytes) -> None:
+    first = data.split(b"\n", 1)[0].decode("utf-8").rstrip("\r")
+    header = next(csv.reader([first]))
+    missing = [c for c in COLUMNS if c not in header]
+    if not missing:
+        return
+    if len(header) == 1 and first.count(";") >= len(COLUMNS) - 1:
+        raise IngestError(name, "uses ';' as the delimiter; police.uk files are comma-separated")
+    if len(header) == 1 and first.count("\t") >= len(COLUMNS) - 1:
+        raise IngestError(name, "uses tabs as the delimiter; police.uk files are comma-separated")
+    raise IngestError(name, f"wrong header: missing column(s) {', '.join(missing)}")
+
+
+def _read_table(name: str, data: bytes) -> pa.Table:
+    try:
+        return pacsv.read_csv(
+            io.BytesIO(data),
+            convert_options=pacsv.ConvertOptions(
+                column_types={c: pa.string() for c in COLUMNS},
+                include_columns=COLUMNS,
+                strings_can_be_null=False,
+            ),
+        )
+    except pa.ArrowInvalid:
+        _raise_row_error(name, data)
+        raise
+
+
+def _raise_row_error(name: str, data: bytes) -> None:
+    """The fast reader failed: find the exact row with the slow one, to name it."""
+    reader = csv.reader(io.StringIO(data.decode("utf-8"), newline=""))
+    try:
+        width = len(next(reader))
+        for i, row in enumerate(reader, start=1):
+            if row and len(row) != width:
+                raise IngestError(
+                    name, f"has {len(row)} fields where the header has {width} "
+                    "(a truncated or malformed row)", row=i)
+    except csv.Error as exc:
+        raise IngestError(name, f"malformed CSV ({exc}); is the file truncated?",
+                          row=max(reader.line_num - 1, 1)) from None
+
+
+def _force_and_month(src: SourceFile, table: pa.Table) -> tuple[str, date]:
+    m = STREET_NAME.search(src.base_name)
+    if m:
+        month_text, force = m.group("month"), m.group("force").lower()
+    else:
+        # Not police.uk's file name: take the force and month the rows themselves give.
+        df = table.select(["Month", "Falls within"]).to_pandas()
+        good = df["Month"][df["Month"].str.match(_MONTH)]
+        if good.empty:
+            raise IngestError(src.name, "no row has a month in YYYY-MM form")
+        month_text = good.mode().iloc[0]
+        force = re.sub(r"[^a-z0-9]+", "-", df["Falls within"].mode().iloc[0].lower()).strip("-")
+        force = force.removesuffix("-police").removesuffix("-constabulary") or "unknown"
+    if not _MONTH.match(month_text):
+        raise IngestError(src.name, f"the file name's month {month_text} is not a real month")
+    return force, date(int(month_text[:4]), int(month_text[5:7]), 1)
+
+
+def _coordinate(col: pa.ChunkedArray) -> tuple[np.ndarray, np.ndarray]:
+    """(values as float with NaN for empty or non-numeric, mask of non-empty text)."""
+    text = pc.utf8_trim_whitespace(col)
+    given = pc.not_equal(text, "").to_numpy(zero_copy_only=False)
+    nulled = pc.if_else(pc.equal(text, ""), pa.scalar(None, pa.string()), text)
+    try:
+        values = pc.cast(nulled, pa.float64())
+    except pa.ArrowInvalid:
+        # Rare: some text is not a number. Fall back to the forgiving converter.
+        values = pa.array(pd.to_numeric(nulled.to_pandas(), errors="coerce"), pa.float64())
+    return values.to_numpy(zero_copy_only=False).astype(float), given
+
+
+def _validate(name: str, sha: str, force: str, month: date, t: pa.Table) -> ParsedFile:
+    n = t.num_rows
+    month_text = f"{month:%Y-%m}"
+    lon, lon_given = _coordinate(t["Longitude"])
+    lat, lat_given = _coordinate(t["Latitude"])
+    month_bad = pc.not_equal(t["Month"], month_text).to_numpy(zero_copy_only=False)
+    cat_bad = pc.invert(pc.is_in(t["Crime type"], pa.array(sorted(POLICE_CATEGORIES)))
+                        ).to_numpy(zero_copy_only=False)
+    with np.errstate(invalid="ignore"):
+        coord_bad = ((np.isnan(lon) & lon_given) | (np.isnan(lat) & lat_given)
+                     | (lon_given != lat_given) | (np.abs(lat) > 90) | (np.abs(lon) > 180))
+    bad = month_bad | cat_bad | coord_bad
+    row_no = np.arange(1, n + 1, dtype=np.int32)
+    rejects = _rejects(t.filter(pa.array(bad)), row_no[bad], month_text)
+    keep = ~bad
+    rows = _accepted_rows(t.filter(pa.array(keep)), lon[keep], lat[keep], row_no[keep], force, month)
+    return ParsedFile(name, force, month, sha, rows, rejects, int(np.isnan(lon[keep]).sum()))
+
+
+def _reason(r: dict, month_text: str) -> str:
+    """The first problem of a rejected row, in words."""
+    m, lon_t, lat_t = r["Month"], r["Longitude"].strip(), r["Latitude"].strip()
+    if not _MONTH.match(m):
+        return f"Month '{m}' is not YYYY-MM"
+    if m != month_text:
+        return f"Month {m} does not match the file's month {month_text}"
+    lon, lat = pd.to_numeric(lon_t or "nan", errors="coerce"), pd.to_numeric(lat_t or "nan", errors="coerce")
+    if (lon_t and np.isnan(lon)) or (lat_t and np.isnan(lat)):
+        return "Longitude/Latitude is not a number"
+    if bool(lon_t) != bool(lat_t):
+        return "only one of Longitude and Latitude is given"
+    if abs(lat) > 90:
+        return f"Latitude {lat_t} is outside -90..90"
+    if abs(lon) > 180:
+        return f"Longitude {lon_t} is outside -180..180"
+    return f"unknown Crime type '{r['Crime type']}'"
+
+
+def _rejects(bad: pa.Table, row_no: np.ndarray, month_text: str) -> pd.DataFrame:
+    records = bad.to_pylist()
+    return pd.DataFrame({
+        "row_no": row_no,
+        "reason": [_reason(r, month_text) for r in records],
+        "raw": [json.dumps(r, ensure_ascii=False) for r in records],
+    })
+
+
+def _accepted_rows(t: pa.Table, lon: np.ndarray, lat: np.ndarray, row_no: np.ndarray,
+                   force: str, month: date) -> pa.Table:
+    n = t.num_rows
+    cols: dict[str, pa.Array] = {
+        "force": pa.array(np.full(n, force, dtype=object), pa.string()),
+        "month": pa.array(np.full(n, month, dtype=object), pa.date32()),
+        "row_no": pa.array(row_no, pa.int32()),
+        "longitude": pa.array(lon, pa.float64(), from_pandas=True),
+        "latitude": pa.array(lat, pa.float64(), from_pandas=True),
+        "location_key": pa.array(location_keys(lon, lat), pa.int64()),
+    }
+    empty = pa.scalar(None, pa.string())
+    for src, dst in _TARGET.items():
+        # Empty text means "not given": store NULL so both engines agree.
+        cols[dst] = pc.if_else(pc.equal(t[src], ""), empty, t[src])
+    return pa.table(cols)

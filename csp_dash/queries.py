@@ -1,0 +1,133 @@
+"""Parameterised aggregate queries over the cube and the ingest log; each returns a DataFrame."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+
+import pandas as pd
+from sqlalchemy import Engine, Select, func, select
+
+from csp_dash.db.cube import ALL_AREA, ALL_LAYER, POLICE
+from csp_dash.db.schema import areas, category_themes, crimes, cube, ingest_files, layers, rejects
+
+GROUPS = ("month", "category", "area", "theme")
+
+
+def _read(engine: Engine, stmt: Select) -> pd.DataFrame:
+    with engine.connect() as conn:
+        return pd.read_sql(stmt, conn)
+
+
+def cube_counts(engine: Engine, *, layer: str = ALL_LAYER, by: Sequence[str] = ("month", "category"),
+                areas_in: Sequence[str] | None = None, categories: Sequence[str] | None = None,
+                start: date | None = None, end: date | None = None,
+                source: str = POLICE) -> pd.DataFrame:
+    """Counts from the cube grouped by any of month, category, area, theme (filters optional)."""
+    unknown = set(by) - set(GROUPS)
+    if unknown:
+        raise ValueError(f"cannot group by {', '.join(sorted(unknown))}; choose from {', '.join(GROUPS)}")
+    c, t = cube.c, category_themes.c
+    cols = {"month": c.month, "category": c.category, "area": c.area_code.label("area"),
+            "theme": func.coalesce(t.theme, "Unmapped").label("theme")}
+    picked = [cols[b] for b in by]
+    stmt = (select(*picked, func.sum(c.count).label("count"))
+            .select_from(cube.outerjoin(category_themes, t.category == c.category))
+            .where(c.layer == layer, c.source == source))
+    if areas_in is not None:
+        stmt = stmt.where(c.area_code.in_(list(areas_in)))
+    if categories is not None:
+        stmt = stmt.where(c.category.in_(list(categories)))
+    if start is not None:
+        stmt = stmt.where(c.month >= start)
+    if end is not None:
+        stmt = stmt.where(c.month <= end)
+    if picked:
+        stmt = stmt.group_by(*picked).order_by(*picked)
+    df = _read(engine, stmt)
+    if "month" in df:
+        df["month"] = pd.to_datetime(df["month"])
+    df["count"] = df["count"].fillna(0).astype("int64")
+    return df
+
+
+def month_range(engine: Engine, source: str = POLICE) -> tuple[date, date] | None:
+    stmt = select(func.min(cube.c.month), func.max(cube.c.month)).where(
+        cube.c.source == source, cube.c.layer == ALL_LAYER, cube.c.area_code == ALL_AREA)
+    with engine.connect() as conn:
+        lo, hi = conn.execute(stmt).one()
+    return (pd.Timestamp(lo).date(), pd.Timestamp(hi).date()) if lo is not None else None
+
+
+def theme_table(engine: Engine) -> pd.DataFrame:
+    t = category_themes.c
+    return _read(engine, select(t.category, t.theme, t.sort_order).order_by(t.sort_order, t.category))
+
+
+def layer_table(engine: Engine) -> pd.DataFrame:
+    a, lay = areas.c, layers.c
+    stmt = (select(lay.layer, lay.n_areas, lay.source_file, lay.code_field, lay.name_field,
+                   lay.population_source, func.sum(a.population).label("population"),
+                   func.count(a.population).label("areas_with_population"), lay.loaded_at)
+            .select_from(layers.outerjoin(areas, a.layer == lay.layer))
+            .group_by(lay.layer, lay.n_areas, lay.source_file, lay.code_field, lay.name_field,
+                      lay.population_source, lay.loaded_at)
+            .order_by(lay.layer))
+    return _read(engine, stmt)
+
+
+def area_table(engine: Engine, layer: str, with_geometry: bool = False) -> pd.DataFrame:
+    a = areas.c
+    cols = [a.code, a.name, a.population, a.households, a.area_km2, a.centroid_lon, a.centroid_lat]
+    if with_geometry:
+        cols.append(a.geometry)
+    return _read(engine, select(*cols).where(a.layer == layer).order_by(a.name, a.code))
+
+
+def ingest_log(engine: Engine, source: str = POLICE) -> pd.DataFrame:
+    f = ingest_files.c
+    df = _read(engine, select(f.force, f.month, f.file_name, f.rows_loaded, f.rows_no_location,
+                              f.rows_rejected, f.loaded_at)
+               .where(f.source == source).order_by(f.force, f.month))
+    df["month"] = pd.to_datetime(df["month"])
+    return df
+
+
+def coverage(engine: Engine, source: str = POLICE) -> pd.DataFrame:
+    """Months x forces: rows loaded, 0 where a month inside a force's span is missing."""
+    log = ingest_log(engine, source)
+    if log.empty:
+        return pd.DataFrame()
+    grid = log.pivot_table(index="month", columns="force", values="rows_loaded", aggfunc="sum")
+    full = pd.date_range(grid.index.min(), grid.index.max(), freq="MS")
+    return grid.reindex(full).rename_axis("month")
+
+
+def missing_months(engine: Engine, source: str = POLICE) -> dict[str, list[str]]:
+    """Per force, the months absent between its first and last loaded month."""
+    log = ingest_log(engine, source)
+    out: dict[str, list[str]] = {}
+    for force, g in log.groupby("force"):
+        full = pd.date_range(g["month"].min(), g["month"].max(), freq="MS")
+        out[force] = [f"{m:%Y-%m}" for m in full.difference(pd.DatetimeIndex(g["month"]))]
+    return out
+
+
+def load_summary(engine: Engine) -> dict[str, int]:
+    f = ingest_files.c
+    stmt = select(func.coalesce(func.sum(f.rows_loaded), 0), func.coalesce(func.sum(f.rows_no_location), 0),
+                  func.coalesce(func.sum(f.rows_rejected), 0), func.count()).where(f.source == POLICE)
+    with engine.connect() as conn:
+        rows, no_loc, rej, files = conn.execute(stmt).one()
+    return {"rows": int(rows), "no_location": int(no_loc), "rejected": int(rej), "files": int(files)}
+
+
+def reject_sample(engine: Engine, limit: int = 200) -> pd.DataFrame:
+    r = rejects.c
+    return _read(engine, select(r.file_name, r.row_no, r.reason, r.raw)
+                 .order_by(r.file_name, r.row_no).limit(limit))
+
+
+def crime_count(engine: Engine) -> int:
+    with engine.connect() as conn:
+        return int(conn.execute(select(func.count()).select_from(crimes)).scalar())
