@@ -131,3 +131,23 @@ def reject_sample(engine: Engine, limit: int = 200) -> pd.DataFrame:
 def crime_count(engine: Engine) -> int:
     with engine.connect() as conn:
         return int(conn.execute(select(func.count()).select_from(crimes)).scalar())
+
+
+def cube_layers(engine: Engine) -> list[str]:
+    """Layers with counts in the cube (lsoa appears from the CSV codes even without boundaries)."""
+    with engine.connect() as conn:
+        names = conn.execute(select(cube.c.layer).distinct()).scalars().all()
+        loaded = conn.execute(select(layers.c.layer)).scalars().all()
+    return sorted(set(names) | set(loaded), key=lambda x: (x != ALL_LAYER, x))
+
+
+def area_options(engine: Engine, layer: str) -> dict[str, str]:
+    """Area code -> display name for a layer; codes alone where no boundaries name them."""
+    with engine.connect() as conn:
+        named = dict(conn.execute(select(areas.c.code, areas.c.name).where(areas.c.layer == layer)
+                                  .order_by(areas.c.name)).all())
+        if named:
+            return named
+        codes = conn.execute(select(cube.c.area_code).where(cube.c.layer == layer).distinct()
+                             .order_by(cube.c.area_code)).scalars().all()
+    return {c: c for c in codes}

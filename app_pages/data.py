@@ -1,0 +1,60 @@
+"""Data: what is loaded (coverage, rows, rejects, layers) and uploads."""
+
+import streamlit as st
+
+from csp_dash import queries
+from csp_dash.ui import components, uploads
+from csp_dash.ui.coverage import coverage_grid
+from csp_dash.ui.filters import sidebar_filters
+from csp_dash.ui.state import engine
+
+sidebar_filters()
+st.title("Data")
+components.demo_banner()
+eng = engine()
+
+summary = queries.load_summary(eng)
+c = st.columns(4)
+c[0].metric("Rows loaded", f"{summary['rows']:,}", border=True)
+c[1].metric("No location", f"{summary['no_location']:,}", border=True,
+            help="Rows police.uk gives without coordinates or LSOA: counted in totals, not on maps")
+c[2].metric("Rejected rows", f"{summary['rejected']:,}", border=True,
+            help="Rows refused for a bad month, impossible coordinates or an unknown category")
+c[3].metric("Files", f"{summary['files']:,}", border=True)
+
+st.subheader("Coverage: months by force")
+gaps = queries.missing_months(eng)
+for force, months in gaps.items():
+    if months:
+        st.warning(f"**{force}**: no file for {', '.join(months)}. Totals spanning these months are incomplete.")
+coverage_grid(queries.coverage(eng))
+
+st.subheader("Area layers and populations")
+layers = queries.layer_table(eng)
+if layers.empty:
+    st.info("No boundaries loaded. The LSOA layer still works from police.uk's LSOA codes.")
+else:
+    shown = layers.rename(columns={
+        "layer": "Layer", "n_areas": "Areas", "source_file": "File", "code_field": "Code field",
+        "name_field": "Name field", "population_source": "Population source",
+        "population": "Residents", "areas_with_population": "Areas with population",
+        "loaded_at": "Loaded"})
+    st.dataframe(shown, hide_index=True, width="stretch",
+                 column_config={"Residents": st.column_config.NumberColumn(format="localized")})
+    st.caption("Estate and ward populations without their own figures are interpolated from LSOA "
+               "populations by area of overlap: an LSOA's residents are shared out in proportion to the "
+               "share of its area inside each estate, assuming people are spread evenly within an LSOA.")
+
+rej = queries.reject_sample(eng)
+if not rej.empty:
+    with st.expander(f"Rejected rows ({summary['rejected']:,}; first {len(rej)} shown)"):
+        st.dataframe(rej, hide_index=True, width="stretch")
+
+st.subheader("Load data")
+t1, t2, t3 = st.tabs(["police.uk files", "Boundaries", "Population"])
+with t1:
+    uploads.police_upload()
+with t2:
+    uploads.boundary_upload()
+with t3:
+    uploads.population_upload(list(layers["layer"]) if not layers.empty else [])

@@ -1,0 +1,46 @@
+"""Small Streamlit pieces shared by pages: the demo banner, change tiles, change tables."""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+import streamlit as st
+
+from csp_dash.ui.state import db_url, demo_label
+
+
+def demo_banner() -> None:
+    label = demo_label(db_url())
+    if label:
+        st.caption(f":material/science: **{label}**: synthetic demo data, not a real place.")
+
+
+def _pct(v: float) -> str:
+    return "n/a" if v is None or (isinstance(v, float) and math.isnan(v)) else f"{v:+.1f}%"
+
+
+def change_tile(col, label: str, row: pd.Series, help_text: str | None = None) -> None:
+    """A metric tile: count, % change, and whether the change is significant (Poisson |z| > 2)."""
+    sig = "significant" if row["significant"] else "not significant"
+    col.metric(label, f"{int(row['current']):,}",
+               delta=f"{_pct(row['pct'])}" + (" significant" if row["significant"] else ""),
+               delta_color="inverse" if row["significant"] else "off",
+               help=help_text or (f"{int(row['previous']):,} in the previous 12 months "
+                                  f"({int(row['change']):+,}); Poisson z = {row['z']:.2f}, {sig}"),
+               border=True)
+
+
+def change_table(df: pd.DataFrame, label_col: str) -> pd.DataFrame:
+    """Rename a year-on-year table's columns into words for display."""
+    out = df[[label_col, "current", "previous", "change", "pct", "z", "direction"]].copy()
+    out.columns = [label_col.title(), "Latest 12 months", "Previous 12 months", "Change", "Change %",
+                   "Poisson z", "Significance (|z| > 2)"]
+    return out
+
+
+CHANGE_COLUMNS = {
+    "Change %": st.column_config.NumberColumn(format="%+.1f%%"),
+    "Poisson z": st.column_config.NumberColumn(format="%+.2f"),
+    "Change": st.column_config.NumberColumn(format="%+d"),
+}

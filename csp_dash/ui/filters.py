@@ -1,0 +1,138 @@
+"""The shared filters: one sidebar, kept in session state and mirrored to the URL.
+
+A link copied from the address bar reopens exactly the same view: period, area and themes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import pandas as pd
+import streamlit as st
+
+from csp_dash import queries
+from csp_dash.db.cube import ALL_LAYER
+from csp_dash.ui import data
+from csp_dash.ui.state import engine
+
+LENGTHS = [3, 6, 12, 24, 36, 60]
+LAYER_LABELS = {"all": "Whole area", "lsoa": "LSOA", "ward": "Ward", "estate": "Estate",
+                "district": "District"}
+# URL parameter -> session key
+PARAMS = {"end": "f_end", "len": "f_len", "layer": "f_layer", "area": "f_area",
+          "themes": "f_themes", "cats": "f_cats"}
+
+
+@dataclass(frozen=True)
+class Filters:
+    url: str
+    end: date
+    length: int
+    layer: str
+    area: str | None  # None = every area of the layer
+    themes: tuple[str, ...]
+    categories: tuple[str, ...]  # the categories selected, after themes are applied
+
+    @property
+    def start(self) -> date:
+        return (pd.Timestamp(self.end) - pd.DateOffset(months=self.length - 1)).date()
+
+    @property
+    def areas_in(self) -> tuple[str, ...] | None:
+        return (self.area,) if self.area else None
+
+    @property
+    def cube_layer(self) -> str:
+        return self.layer
+
+
+def _from_url(months: list[date], layer_names: list[str]) -> None:
+    """On a session's first run, seed the widgets from the URL (ignoring values that don't fit)."""
+    if st.session_state.get("_filters_seeded"):
+        return
+    st.session_state["_filters_seeded"] = True
+    qp = st.query_params
+    month_text = {f"{m:%Y-%m}": m for m in months}
+    if qp.get("end") in month_text:
+        st.session_state["f_end"] = month_text[qp["end"]]
+    if qp.get("len", "").isdigit() and int(qp["len"]) in LENGTHS:
+        st.session_state["f_len"] = int(qp["len"])
+    if qp.get("layer") in layer_names:
+        st.session_state["f_layer"] = qp["layer"]
+        if qp.get("area"):
+            st.session_state["f_area"] = qp["area"]
+    for param in ("themes", "cats"):
+        if qp.get(param):
+            st.session_state[PARAMS[param]] = [v for v in qp[param].split("|") if v]
+
+
+def _to_url(f: Filters) -> None:
+    wanted = {"end": f"{f.end:%Y-%m}", "len": str(f.length), "layer": f.layer}
+    if f.area:
+        wanted["area"] = f.area
+    if st.session_state.get("f_themes"):
+        wanted["themes"] = "|".join(st.session_state["f_themes"])
+    if st.session_state.get("f_cats"):
+        wanted["cats"] = "|".join(st.session_state["f_cats"])
+    current = {k: st.query_params.get(k) for k in PARAMS}
+    if {k: v for k, v in current.items() if v is not None} != wanted:
+        st.query_params.from_dict(wanted)
+
+
+def sidebar_filters() -> Filters | None:
+    """Draw the shared filters; None when no data is loaded yet."""
+    url = data_url()
+    rng = data.month_range(url)
+    if rng is None:
+        st.sidebar.info("No crime data loaded yet: use the Data page.")
+        return None
+    months = list(pd.date_range(rng[0], rng[1], freq="MS").date)[::-1]
+    layer_names = queries.cube_layers(engine())
+    _from_url(months, layer_names)
+    sb = st.sidebar
+    sb.markdown("#### Filters")
+    if st.session_state.get("f_end") not in months:
+        st.session_state["f_end"] = months[0]
+    end = sb.selectbox("Period ending", months, key="f_end", format_func=lambda m: f"{m:%b %Y}")
+    if "f_len" not in st.session_state:
+        st.session_state["f_len"] = 12
+    length = sb.selectbox("Period length", LENGTHS, key="f_len", format_func=lambda n: f"{n} months")
+    if st.session_state.get("f_layer") not in layer_names:
+        st.session_state["f_layer"] = ALL_LAYER
+    layer = sb.selectbox("Area layer", layer_names, key="f_layer",
+                         format_func=lambda x: LAYER_LABELS.get(x, x.replace("_", " ").title()))
+    area = None
+    if layer != ALL_LAYER:
+        options = data.area_options(url, layer)
+        codes = [""] + list(options)
+        if st.session_state.get("f_area") not in codes:
+            st.session_state["f_area"] = ""
+        area = sb.selectbox("Area", codes, key="f_area",
+                            format_func=lambda c: f"Every {LAYER_LABELS.get(layer, layer).lower()}"
+                            if c == "" else options[c]) or None
+    themes_df = data.theme_table(url)
+    theme_names = list(dict.fromkeys(themes_df["theme"]))
+    st.session_state["f_themes"] = [t for t in st.session_state.get("f_themes", []) if t in theme_names]
+    themes = sb.multiselect("Themes", theme_names, key="f_themes", placeholder="All themes")
+    in_themes = themes_df[themes_df["theme"].isin(themes)] if themes else themes_df
+    cat_names = list(in_themes["category"])
+    st.session_state["f_cats"] = [c for c in st.session_state.get("f_cats", []) if c in cat_names]
+    cats = sb.multiselect("Categories", cat_names, key="f_cats", placeholder="All categories in the themes")
+    f = Filters(url, end, int(length), layer, area, tuple(themes), tuple(cats or cat_names))
+    _to_url(f)
+    return f
+
+
+def data_url() -> str:
+    from csp_dash.ui.state import db_url
+
+    return db_url()
+
+
+def area_label(f: Filters) -> str:
+    if f.layer == ALL_LAYER:
+        return "the whole area"
+    if not f.area:
+        return f"every {LAYER_LABELS.get(f.layer, f.layer).lower()}"
+    return data.area_options(f.url, f.layer).get(f.area, f.area)

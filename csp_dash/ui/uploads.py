@@ -1,0 +1,97 @@
+"""Upload forms for the Data page: police.uk files, boundaries, population, with progress."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+
+from csp_dash.ingest.boundaries import import_boundaries, import_population, read_boundaries
+from csp_dash.ingest.errors import IngestError
+from csp_dash.ingest.police import ingest_police
+from csp_dash.ui.state import data_changed, engine
+
+
+def _save(files, folder: Path) -> list[Path]:
+    paths = []
+    for f in files:
+        p = folder / Path(f.name).name  # keep police.uk's file name: it carries force and month
+        p.write_bytes(f.getvalue())
+        paths.append(p)
+    return paths
+
+
+def police_upload() -> None:
+    files = st.file_uploader("police.uk street-crime files (CSV, or police.uk's zip archive)",
+                             type=["csv", "zip"], accept_multiple_files=True, key="up_police")
+    if not files or not st.button("Load police.uk files", type="primary"):
+        return
+    bar = st.progress(0.0, text="Starting...")
+
+    def progress(done: int, total: int, message: str) -> None:
+        bar.progress(done / total if total else 1.0, text=f"{message} ({done}/{total} files)")
+
+    with tempfile.TemporaryDirectory() as tmp:
+        try:
+            report = ingest_police(engine(), _save(files, Path(tmp)), progress=progress)
+        except IngestError as exc:
+            st.error(f"Refused: {exc}. Nothing was loaded.")
+            return
+    data_changed()
+    table = pd.DataFrame([vars(r) for r in report.files])
+    for r in report.refused:
+        st.error(f"Refused: {r.error}. Nothing from this file was loaded.")
+    st.success(f"{report.total('rows'):,} rows loaded, {report.total('no_location'):,} with no location, "
+               f"{report.total('rejected'):,} rejected rows (listed below).")
+    st.dataframe(table, hide_index=True)
+
+
+def boundary_upload() -> None:
+    file = st.file_uploader("Boundaries (GeoJSON, GeoPackage, or a zipped shapefile; any projection)",
+                            type=["geojson", "json", "gpkg", "zip"], key="up_bounds")
+    if not file:
+        return
+    with tempfile.TemporaryDirectory() as tmp:
+        path = _save([file], Path(tmp))[0]
+        try:
+            fields = [c for c in read_boundaries(path).columns if c != "geometry"]
+        except IngestError as exc:
+            st.error(str(exc))
+            return
+        c1, c2, c3 = st.columns(3)
+        layer = c1.text_input("Layer name", value="estate", help="lsoa, ward, estate, district or your own")
+        code = c2.selectbox("Code field", fields)
+        name = c3.selectbox("Name field", fields, index=min(1, len(fields) - 1))
+        if st.button("Load boundaries", type="primary"):
+            with st.spinner("Loading, then assigning every crime to the new areas..."):
+                try:
+                    n = import_boundaries(engine(), path, layer.strip().lower(), code, name)
+                except IngestError as exc:
+                    st.error(str(exc))
+                    return
+            data_changed()
+            st.success(f"Layer '{layer}': {n} areas loaded; crimes assigned and counts rebuilt.")
+
+
+def population_upload(layer_names: list[str]) -> None:
+    file = st.file_uploader("Population (CSV of area code and number of residents)", type=["csv"],
+                            key="up_pop")
+    if not file or not layer_names:
+        return
+    with tempfile.TemporaryDirectory() as tmp:
+        path = _save([file], Path(tmp))[0]
+        fields = list(pd.read_csv(path, nrows=0, encoding="utf-8-sig").columns)
+        c1, c2, c3 = st.columns(3)
+        layer = c1.selectbox("Layer", layer_names)
+        code = c2.selectbox("Code field", fields)
+        pop = c3.selectbox("Population field", fields, index=min(2, len(fields) - 1))
+        if st.button("Load population", type="primary"):
+            try:
+                n = import_population(engine(), path, layer, code, pop)
+            except IngestError as exc:
+                st.error(str(exc))
+                return
+            data_changed()
+            st.success(f"Population set for {n} areas of '{layer}'.")

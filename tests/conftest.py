@@ -1,0 +1,65 @@
+"""Shared fixtures: a fresh database on each engine (DuckDB file, and PostgreSQL when configured)."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from csp_dash.db.engine import init_db, make_engine
+
+REALDATA = Path(__file__).resolve().parents[2] / "shared" / "realdata"
+ESSEX = REALDATA / "essex"
+PG_URL = os.environ.get("CSP_DASH_TEST_PG_URL", "")
+
+
+def _pg_engine(request: pytest.FixtureRequest):
+    if not PG_URL:
+        pytest.skip("PostgreSQL tests need CSP_DASH_TEST_PG_URL "
+                    "(e.g. postgresql+psycopg://postgres@127.0.0.1:5432/test); .ci/run sets it")
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(PG_URL)
+    with admin.begin() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    sep = "&" if "?" in PG_URL else "?"
+    engine = make_engine(f"{PG_URL}{sep}options=-csearch_path%3D{schema}")
+
+    def drop() -> None:
+        engine.dispose()
+        with admin.begin() as conn:
+            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+    request.addfinalizer(drop)
+    return engine
+
+
+@pytest.fixture(params=["duckdb", "postgresql"])
+def engine(request: pytest.FixtureRequest, tmp_path: Path):
+    """An empty, initialised database; every test using it runs on both engines."""
+    if request.param == "duckdb":
+        eng = make_engine(f"duckdb:///{tmp_path / 'test.duckdb'}")
+        request.addfinalizer(eng.dispose)
+    else:
+        eng = _pg_engine(request)
+    init_db(eng)
+    return eng
+
+
+@pytest.fixture
+def duck_engine(tmp_path: Path):
+    """DuckDB only, for tests whose subject is not the engine (pages, CLI)."""
+    eng = make_engine(f"duckdb:///{tmp_path / 'test.duckdb'}")
+    init_db(eng)
+    yield eng
+    eng.dispose()
+
+
+@pytest.fixture
+def essex() -> Path:
+    if not ESSEX.is_dir():
+        pytest.skip(f"real data folder {ESSEX} is absent (it ships beside the repository in CI)")
+    return ESSEX
