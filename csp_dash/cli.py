@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import importlib
+import importlib.util
 import json
 import subprocess
 import sys
@@ -100,6 +102,11 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return subprocess.call(cmd + env_db)
 
 
+# Each feature adds its own commands: a module with register(sub, ingest_sub, add).
+COMMAND_MODULES = ["csp_dash.cli_trends", "csp_dash.cli_hotspots", "csp_dash.cli_partner",
+                   "csp_dash.cli_priorities", "csp_dash.cli_bench"]
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="csp-dash", description="CSP Dash: Strategic Assessment dashboard")
     sub = p.add_subparsers(dest="command", required=True)
@@ -136,6 +143,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     sp = add(sub, "serve", cmd_serve, "Run the dashboard")
     sp.add_argument("--port", type=int, default=8501)
+    for name in COMMAND_MODULES:
+        if importlib.util.find_spec(name) is not None:
+            importlib.import_module(name).register(sub, ingest, add)
     return p
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import importlib
+import importlib.util
 from pathlib import Path
 
 from sqlalchemy import Engine, delete, insert
@@ -13,6 +15,8 @@ from csp_dash.ingest.boundaries import import_boundaries, import_population
 from csp_dash.ingest.police import Progress, ingest_police
 
 DEMO_FLAG = "demo_dataset"
+# Each feature adds its own demo data: a module with load(engine, files: DemoFiles).
+DEMO_EXTRAS = ["csp_dash.demo_trends", "csp_dash.demo_partner", "csp_dash.demo_priorities"]
 DEMO_LABEL = f"{DEMO_DISTRICT_NAME} (synthetic demo data)"
 
 
@@ -33,6 +37,11 @@ def load_demo(engine: Engine, out_dir: Path | None = None, progress: Progress | 
     report = ingest_police(engine, [files.street_dir], progress=progress)
     if report.refused:
         raise RuntimeError(f"the demo's own files were refused: {report.refused[0].error}")
+    extras = [importlib.import_module(m) for m in DEMO_EXTRAS if importlib.util.find_spec(m)]
+    for module in extras:
+        if progress:
+            progress(0, 1, f"loading {module.__name__.rsplit('.', 1)[-1].replace('_', ' ')}")
+        module.load(engine, files)
     with engine.begin() as conn:
         conn.execute(delete(schema_meta).where(schema_meta.c.key == DEMO_FLAG))
         conn.execute(insert(schema_meta).values(key=DEMO_FLAG, value=DEMO_LABEL))

@@ -8,7 +8,7 @@ from datetime import date
 import pandas as pd
 from sqlalchemy import Engine, Select, func, select
 
-from csp_dash.db.cube import ALL_AREA, ALL_LAYER, POLICE
+from csp_dash.db.cube import ALL_AREA, ALL_LAYER, H3_LAYER, POLICE
 from csp_dash.db.schema import areas, category_themes, crimes, cube, ingest_files, layers, rejects
 
 GROUPS = ("month", "category", "area", "theme")
@@ -138,7 +138,8 @@ def cube_layers(engine: Engine) -> list[str]:
     with engine.connect() as conn:
         names = conn.execute(select(cube.c.layer).distinct()).scalars().all()
         loaded = conn.execute(select(layers.c.layer)).scalars().all()
-    return sorted(set(names) | set(loaded), key=lambda x: (x != ALL_LAYER, x))
+    named = (set(names) | set(loaded)) - {H3_LAYER}  # cells are not areas a user picks by name
+    return sorted(named, key=lambda x: (x != ALL_LAYER, x))
 
 
 def area_options(engine: Engine, layer: str) -> dict[str, str]:

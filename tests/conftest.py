@@ -63,3 +63,24 @@ def essex() -> Path:
     if not ESSEX.is_dir():
         pytest.skip(f"real data folder {ESSEX} is absent (it ships beside the repository in CI)")
     return ESSEX
+
+
+@pytest.fixture(scope="session")
+def demo_db(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """The full synthetic demo, built once per test session into a DuckDB file; returns its URL."""
+    from csp_dash.demo_loader import load_demo
+
+    folder = tmp_path_factory.mktemp("demo")
+    url = f"duckdb:///{folder / 'demo.duckdb'}"
+    eng = make_engine(url)
+    init_db(eng)
+    load_demo(eng, folder / "files")
+    eng.dispose()
+    return url
+
+
+@pytest.fixture
+def app_env(demo_db: str, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Point the Streamlit app at the demo database for AppTest page tests."""
+    monkeypatch.setenv("CSP_DASH_DB_URL", demo_db)
+    return demo_db

@@ -57,7 +57,10 @@ def repeat_rate(
     if end < start:
         raise ValueError("the period ends before it starts")
 
-    dates = pd.to_datetime(records["date"], errors="coerce")
+    # Strings must be ISO dates (ingest converts partner formats); others count as no date.
+    dates = records["date"]
+    if not pd.api.types.is_datetime64_any_dtype(dates):
+        dates = pd.to_datetime(dates, format="ISO8601", errors="coerce")
     if getattr(dates.dt, "tz", None) is not None:
         dates = dates.dt.tz_localize(None)
     frame = pd.DataFrame(

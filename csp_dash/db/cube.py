@@ -1,8 +1,8 @@
 """Keep the monthly cube (month x layer x area x category -> count) in step with the crimes.
 
-The lsoa layer uses the CSV's own LSOA code (police.uk points are snapped, so point-in-polygon
-would misplace about 13% of them); other layers use the snapped point's assigned area; the
-pseudo-layer "all" holds every row, located or not.
+Layers: lsoa uses the CSV's own LSOA code (police.uk points are snapped, so point-in-polygon
+would misplace about 13% of them); other layers (and "h3", the hexagonal cells) use the
+snapped point's assigned area; the pseudo-layer "all" holds every row, located or not.
 """
 
 from __future__ import annotations
@@ -18,6 +18,9 @@ ALL_LAYER = "all"
 ALL_AREA = "all"
 LSOA_LAYER = "lsoa"
 POLICE = "police"
+# Hexagonal cells for hotspot analysis, assigned at ingest (resolution 9: ~0.1 km2, 174 m edge).
+H3_LAYER = "h3"
+H3_RESOLUTION = 9
 
 
 def rebuild_cube(conn: Connection, *, months: Iterable[date] | None = None,

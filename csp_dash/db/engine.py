@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import importlib
+import importlib.util
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -11,6 +13,14 @@ from sqlalchemy.engine import make_url
 from csp_dash import config
 from csp_dash.db.schema import SCHEMA_VERSION, category_themes, metadata, schema_meta
 from csp_dash.themes import DEFAULT_THEMES
+
+# Each feature keeps its tables in its own module on the shared metadata; import them all
+# so create_all sees every table.
+TABLE_MODULES = ["csp_dash.db.schema_trends", "csp_dash.db.schema_partner",
+                 "csp_dash.db.schema_priorities"]
+for _name in TABLE_MODULES:
+    if importlib.util.find_spec(_name) is not None:
+        importlib.import_module(_name)
 
 
 def make_engine(url: str | None = None) -> Engine:

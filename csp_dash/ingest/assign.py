@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import geopandas as gpd
+import h3
 import numpy as np
 import pandas as pd
 import pyarrow as pa
@@ -12,15 +13,22 @@ import shapely
 from sqlalchemy import Connection, delete, select
 
 from csp_dash.db.bulk import bulk_insert
-from csp_dash.db.cube import LSOA_LAYER
+from csp_dash.db.cube import H3_LAYER, H3_RESOLUTION, LSOA_LAYER
 from csp_dash.db.schema import areas, crimes, layers, location_areas
 from csp_dash.locations import key_to_lonlat
 
 
 def point_layers(conn: Connection) -> list[str]:
-    """Layers assigned by point-in-polygon: every loaded layer but lsoa."""
+    """Layers assigned from the snapped point: H3 cells, and every loaded layer but lsoa."""
     names = conn.execute(select(layers.c.layer).order_by(layers.c.layer)).scalars()
-    return [n for n in names if n != LSOA_LAYER]
+    return [H3_LAYER] + [n for n in names if n != LSOA_LAYER]
+
+
+def h3_cells(keys: np.ndarray) -> np.ndarray:
+    """The H3 cell (resolution H3_RESOLUTION) of each location key."""
+    lon, lat = key_to_lonlat(keys)
+    return np.array([h3.latlng_to_cell(y, x, H3_RESOLUTION) for x, y in zip(lon, lat, strict=True)],
+                    dtype=object)
 
 
 def layer_frame(conn: Connection, layer: str) -> gpd.GeoDataFrame:
@@ -51,12 +59,13 @@ def assign_new_locations(conn: Connection, keys: np.ndarray,
         return
     frames = frames if frames is not None else {}
     for layer in point_layers(conn):
-        if layer not in frames:
+        if layer not in frames and layer != H3_LAYER:
             frames[layer] = layer_frame(conn, layer)
         known = pd.read_sql(select(location_areas.c.location_key)
                             .where(location_areas.c.layer == layer), conn)["location_key"]
         new = keys[~np.isin(keys, known.to_numpy(dtype=np.int64))]
-        _insert(conn, layer, new, assign_keys(new, frames[layer]))
+        codes = h3_cells(new) if layer == H3_LAYER else assign_keys(new, frames[layer])
+        _insert(conn, layer, new, codes)
 
 
 def reassign_layer(conn: Connection, layer: str) -> None:
