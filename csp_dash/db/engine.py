@@ -16,7 +16,7 @@ from csp_dash.themes import DEFAULT_THEMES
 
 # Each feature keeps its tables in its own module on the shared metadata; import them all
 # so create_all sees every table.
-TABLE_MODULES = ["csp_dash.db.schema_trends", "csp_dash.db.schema_partner",
+TABLE_MODULES = ["csp_dash.db.schema_shared", "csp_dash.db.schema_trends", "csp_dash.db.schema_partner",
                  "csp_dash.db.schema_priorities"]
 for _name in TABLE_MODULES:
     if importlib.util.find_spec(_name) is not None:
