@@ -135,8 +135,9 @@ def test_yearly_volume_and_mix(records: pd.DataFrame, demo: DemoFiles):
 def test_no_location_rows(records: pd.DataFrame):
     no_loc = records["Longitude"] == ""
     assert 0.005 <= no_loc.mean() <= 0.03
-    empty = ["Latitude", "Location", "LSOA code", "LSOA name"]
+    empty = ["Latitude", "LSOA code", "LSOA name"]
     assert (records.loc[no_loc, empty] == "").all().all()
+    assert (records.loc[no_loc, "Location"] == "No Location").all()  # police.uk's own wording
     assert (records.loc[~no_loc, empty] != "").all().all()
     assert records.loc[~no_loc, "Location"].str.startswith("On or near ").all()
 
