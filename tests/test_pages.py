@@ -2,34 +2,14 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pandas as pd
 import pytest
-from streamlit.testing.v1 import AppTest
 
 from csp_dash.analysis.trends import latest_windows
 from csp_dash.db.engine import make_engine
 from csp_dash.queries import cube_counts, month_range
 from csp_dash.themes import ASB
-
-APP = str(Path(__file__).resolve().parents[1] / "app.py")
-
-
-def run_app(page: str | None = None, **params: str) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=60)
-    for k, v in params.items():
-        at.query_params[k] = v
-    at.run()
-    if page:
-        at.switch_page(page)
-        at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
-
-
-def metric(at: AppTest, label: str) -> str:
-    return next(m.value for m in at.metric if m.label == label)
+from tests.apptest_helpers import metric, run_app
 
 
 def expected_all_crime(url: str, layer: str = "all", area: str | None = None) -> int:
