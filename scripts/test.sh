@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Set everything up and run the whole test suite: DuckDB and PostgreSQL, real data, browser.
+# Extra arguments go to pytest (e.g. scripts/test.sh -m "not slow and not browser").
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh
+
+# Debian's Chromium for the browser tests (Playwright cannot download its own browser here).
+if [ ! -x /usr/bin/chromium ]; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+  else
+    echo "note: /usr/bin/chromium is missing and we are not root: browser tests will skip" >&2
+  fi
+fi
+
+# PostgreSQL: start the local cluster if it is installed but stopped, then point the tests at it.
+PG_URL=${CSP_DASH_TEST_PG_URL:-postgresql+psycopg://postgres@127.0.0.1:5432/test}
+if command -v pg_ctlcluster >/dev/null && [ -d /etc/postgresql ]; then
+  if ! pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null; then
+    pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql | head -1)" main start || true
+    for _ in $(seq 1 20); do pg_isready -q -h 127.0.0.1 -p 5432 && break; sleep 0.5; done
+  fi
+fi
+if .venv/bin/python - "$PG_URL" <<'PY' 2>/dev/null
+import sys
+from sqlalchemy import create_engine, text
+with create_engine(sys.argv[1]).connect() as c:
+    c.execute(text("select 1"))
+PY
+then
+  export CSP_DASH_TEST_PG_URL="$PG_URL"
+  echo "PostgreSQL tests: on ($PG_URL)"
+else
+  unset CSP_DASH_TEST_PG_URL
+  echo "PostgreSQL tests: skipped (no server answers at $PG_URL)"
+fi
+
+.venv/bin/ruff check --quiet . && echo "ruff: clean"
+exec .venv/bin/python -m pytest -p no:cacheprovider "$@"
