@@ -11,6 +11,8 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from sqlalchemy.exc import OperationalError
+
 from csp_dash.db.engine import init_db, make_engine
 from csp_dash.ingest.errors import IngestError
 
@@ -159,6 +161,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ValueError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    except OperationalError as exc:
+        if "lock" in str(exc).lower():
+            print("error: the database file is in use by another process (is the dashboard "
+                  "running?). Stop it, or load files from the Data page, or use PostgreSQL for "
+                  f"several processes.\n{exc.orig}", file=sys.stderr)
+            return 3
+        raise
 
 
 if __name__ == "__main__":

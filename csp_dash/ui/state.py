@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import threading
 
 import streamlit as st
 from sqlalchemy import Engine, select
@@ -38,26 +39,31 @@ def engine() -> Engine:
 
 
 @st.cache_resource(show_spinner=False)
-def _first_start(url: str) -> str:
-    """Build the demo on an empty database, once per process."""
-    from csp_dash.demo_loader import load_demo
-    from csp_dash.queries import crime_count
-
-    eng = get_engine(url)
-    if crime_count(eng) > 0:
-        return "existing data"
-    bar = st.progress(0.0, text="First start: building the synthetic demo district...")
-
-    def progress(done: int, total: int, message: str) -> None:
-        bar.progress(done / total if total else 1.0, text=f"Synthetic demo data: {message}")
-
-    load_demo(eng, progress=progress)
-    bar.empty()
-    return "demo built"
+def _build_lock(url: str) -> threading.Lock:
+    return threading.Lock()
 
 
 def ensure_data() -> None:
-    _first_start(db_url())
+    """On an empty database, build the synthetic demo (once, even with several sessions)."""
+    from csp_dash.queries import crime_count
+
+    url = db_url()
+    if st.session_state.get("_data_checked") == url:
+        return
+    eng = get_engine(url)
+    with _build_lock(url):
+        if crime_count(eng) == 0:
+            from csp_dash.demo_loader import load_demo
+
+            bar = st.progress(0.0, text="First start: building the synthetic demo district...")
+
+            def progress(done: int, total: int, message: str) -> None:
+                bar.progress(done / total if total else 1.0, text=f"Synthetic demo data: {message}")
+
+            load_demo(eng, progress=progress)
+            bar.empty()
+            st.cache_data.clear()
+    st.session_state["_data_checked"] = url
 
 
 @st.cache_data(ttl=300, show_spinner=False)
