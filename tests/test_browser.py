@@ -73,9 +73,9 @@ def test_page_renders_without_error(server, browser, page):
     SHOTS.mkdir(parents=True, exist_ok=True)
     tab = browser.new_page(viewport={"width": 1400, "height": 1000})
     tab.goto(f"{server}/{url}")
-    tab.wait_for_selector("h1", timeout=60_000)
+    tab.wait_for_selector("h1", timeout=120_000)
     # Wait until the script run ends (the status widget shows while it runs).
-    tab.wait_for_function("!document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=60_000)
+    tab.wait_for_function("!document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=120_000)
     tab.wait_for_timeout(1500)
     tab.screenshot(path=str(SHOTS / f"{url}.png"), full_page=True)
     errors = tab.locator('[data-testid="stException"], [data-testid="stAlertContentError"]')
