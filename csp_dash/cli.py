@@ -17,6 +17,16 @@ from csp_dash.db.engine import init_db, make_engine
 from csp_dash.ingest.errors import IngestError
 
 
+_ENGINES: list = []
+
+
+def _engine(args: argparse.Namespace):
+    """Open the database (closed again when the command ends) and make sure its schema exists."""
+    engine = make_engine(args.db)
+    _ENGINES.append(engine)
+    return engine
+
+
 def _progress(done: int, total: int, message: str) -> None:
     if total:
         print(f"\r[{done}/{total}] {message:<60}", end="" if done < total else "\n",
@@ -26,7 +36,7 @@ def _progress(done: int, total: int, message: str) -> None:
 def cmd_demo(args: argparse.Namespace) -> int:
     from csp_dash.demo_loader import load_demo
 
-    engine = make_engine(args.db)
+    engine = _engine(args)
     init_db(engine)
     summary = load_demo(engine, Path(args.out) if args.out else None, progress=_progress)
     print(f"Synthetic demo data loaded: {summary}")
@@ -37,7 +47,7 @@ def cmd_ingest_police(args: argparse.Namespace) -> int:
     from csp_dash.ingest.police import ingest_police
     from csp_dash.queries import missing_months
 
-    engine = make_engine(args.db)
+    engine = _engine(args)
     init_db(engine)
     report = ingest_police(engine, args.paths, progress=_progress)
     for f in report.files:
@@ -62,7 +72,7 @@ def cmd_ingest_police(args: argparse.Namespace) -> int:
 def cmd_ingest_boundaries(args: argparse.Namespace) -> int:
     from csp_dash.ingest.boundaries import import_boundaries
 
-    engine = make_engine(args.db)
+    engine = _engine(args)
     init_db(engine)
     n = import_boundaries(engine, args.path, args.layer, args.code_field, args.name_field)
     print(f"layer '{args.layer}': {n} areas loaded; crimes reassigned and the cube rebuilt")
@@ -72,7 +82,7 @@ def cmd_ingest_boundaries(args: argparse.Namespace) -> int:
 def cmd_ingest_population(args: argparse.Namespace) -> int:
     from csp_dash.ingest.boundaries import import_population
 
-    engine = make_engine(args.db)
+    engine = _engine(args)
     init_db(engine)
     n = import_population(engine, args.path, args.layer, args.code_field, args.population_field,
                           args.households_field)
@@ -83,7 +93,7 @@ def cmd_ingest_population(args: argparse.Namespace) -> int:
 def cmd_counts(args: argparse.Namespace) -> int:
     from csp_dash.queries import cube_counts
 
-    engine = make_engine(args.db)
+    engine = _engine(args)
     init_db(engine)
     by = [b.strip() for b in args.by.split(",") if b.strip()]
     df = cube_counts(engine, layer=args.layer, by=by,
@@ -168,6 +178,9 @@ def main(argv: Sequence[str] | None = None) -> int:
                   f"several processes.\n{exc.orig}", file=sys.stderr)
             return 3
         raise
+    finally:
+        while _ENGINES:
+            _ENGINES.pop().dispose()
 
 
 if __name__ == "__main__":

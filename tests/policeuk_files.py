@@ -9,16 +9,33 @@ import zipfile
 from pathlib import Path
 
 HEADER = [
-    "Crime ID", "Month", "Reported by", "Falls within", "Longitude", "Latitude",
-    "Location", "LSOA code", "LSOA name", "Crime type", "Last outcome category", "Context",
+    "Crime ID",
+    "Month",
+    "Reported by",
+    "Falls within",
+    "Longitude",
+    "Latitude",
+    "Location",
+    "LSOA code",
+    "LSOA name",
+    "Crime type",
+    "Last outcome category",
+    "Context",
 ]
 FORCE_NAMES = {"essex": "Essex Police", "kent": "Kent Police", "suffolk": "Suffolk Constabulary"}
 
 
-def crime(month: str = "2018-01", category: str = "Burglary", lon: str | float | None = 1.005,
-          lat: str | float | None = 51.705, lsoa: str = "E01000001", crime_id: str | None = None,
-          force: str = "essex", location: str = "On or near High Street",
-          outcome: str = "Under investigation") -> dict[str, str]:
+def crime(
+    month: str = "2018-01",
+    category: str = "Burglary",
+    lon: str | float | None = 1.005,
+    lat: str | float | None = 51.705,
+    lsoa: str = "E01000001",
+    crime_id: str | None = None,
+    force: str = "essex",
+    location: str = "On or near High Street",
+    outcome: str = "Under investigation",
+) -> dict[str, str]:
     """One street-crime row as police.uk writes it; None coordinates become empty fields."""
     asb = category == "Anti-social behaviour"
     return {
@@ -37,8 +54,13 @@ def crime(month: str = "2018-01", category: str = "Burglary", lon: str | float |
     }
 
 
-def csv_bytes(rows: list[dict[str, str]], header: list[str] = HEADER, delimiter: str = ",",
-              encoding: str = "utf-8", bom: bool = False) -> bytes:
+def csv_bytes(
+    rows: list[dict[str, str]],
+    header: list[str] = HEADER,
+    delimiter: str = ",",
+    encoding: str = "utf-8",
+    bom: bool = False,
+) -> bytes:
     """The bytes of a CSV with `header` and `rows` (extra keys ignored, missing keys empty)."""
     buf = io.StringIO(newline="")
     writer = csv.writer(buf, delimiter=delimiter, lineterminator="\n")
@@ -54,8 +76,14 @@ def street_name(month: str, force: str = "essex") -> str:
     return f"{month}-{force}-street.csv"
 
 
-def write_street_csv(folder: Path, month: str, rows: list[dict[str, str]], force: str = "essex",
-                     name: str | None = None, **fmt) -> Path:
+def write_street_csv(
+    folder: Path,
+    month: str,
+    rows: list[dict[str, str]],
+    force: str = "essex",
+    name: str | None = None,
+    **fmt,
+) -> Path:
     """Write a street file (police.uk name unless `name`) into `folder`; `fmt` goes to csv_bytes."""
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / (name or street_name(month, force))
@@ -80,13 +108,25 @@ def write_zip(path: Path, members: dict[str, bytes]) -> Path:
     return path
 
 
-def month_rows(month: str, n: int, force: str = "essex", category: str = "Burglary",
-               no_location: int = 0) -> list[dict[str, str]]:
+def month_rows(
+    month: str, n: int, force: str = "essex", category: str = "Burglary", no_location: int = 0
+) -> list[dict[str, str]]:
     """`n` located rows at distinct points plus `no_location` rows without coordinates."""
-    rows = [crime(month, category, lon=1.0 + i * 1e-4, lat=51.7, force=force,
-                  crime_id=f"{force}-{month}-{i}") for i in range(n)]
-    rows += [crime(month, category, lon=None, lat=None, force=force,
-                   crime_id=f"{force}-{month}-nl{i}") for i in range(no_location)]
+    rows = [
+        crime(
+            month,
+            category,
+            lon=1.0 + i * 1e-4,
+            lat=51.7,
+            force=force,
+            crime_id=f"{force}-{month}-{i}",
+        )
+        for i in range(n)
+    ]
+    rows += [
+        crime(month, category, lon=None, lat=None, force=force, crime_id=f"{force}-{month}-nl{i}")
+        for i in range(no_location)
+    ]
     return rows
 
 

@@ -7,7 +7,7 @@ from sqlalchemy import (
     Column,
     Date,
     DateTime,
-    Float,
+    Double,
     Index,
     Integer,
     MetaData,
@@ -49,8 +49,8 @@ crimes = Table(
     Column("crime_id", String(64)),
     Column("reported_by", Text),
     Column("falls_within", Text),
-    Column("longitude", Float),
-    Column("latitude", Float),
+    Column("longitude", Double),
+    Column("latitude", Double),
     Column("location_key", BigInteger),
     Column("location", Text),
     Column("lsoa_code", String(16)),
@@ -90,11 +90,11 @@ areas = Table(
     Column("code", String(64), primary_key=True),
     Column("name", Text, nullable=False),
     Column("geometry", Text),  # GeoJSON geometry in EPSG:4326
-    Column("area_km2", Float),
-    Column("centroid_lon", Float),
-    Column("centroid_lat", Float),
-    Column("population", Float),
-    Column("households", Float),
+    Column("area_km2", Double),
+    Column("centroid_lon", Double),
+    Column("centroid_lat", Double),
+    Column("population", Double),
+    Column("households", Double),
 )
 
 # Which area of each layer a snapped police.uk map point falls in ("" = outside every area).

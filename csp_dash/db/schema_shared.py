@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Column, Date, DateTime, Float, Integer, String, Table, Text
+from sqlalchemy import Column, Date, DateTime, Double, Integer, String, Table, Text
 
 from csp_dash.db.schema import metadata
 
@@ -32,6 +32,6 @@ harm_weights = Table(
     "harm_weights", metadata,
     Column("scheme", String(16), primary_key=True),
     Column("category", String(64), primary_key=True),
-    Column("weight", Float, nullable=False),
+    Column("weight", Double, nullable=False),
     Column("edited_at", DateTime, nullable=False),
 )

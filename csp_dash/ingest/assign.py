@@ -43,7 +43,8 @@ def assign_keys(keys: np.ndarray, polygons: gpd.GeoDataFrame) -> np.ndarray:
     lon, lat = key_to_lonlat(keys)
     tree = shapely.STRtree(polygons.geometry.values)
     pts = shapely.points(lon, lat)
-    pt_idx, poly_idx = tree.query(pts, predicate="within")
+    # "intersects" so a point exactly on a boundary still gets an area (the first by code).
+    pt_idx, poly_idx = tree.query(pts, predicate="intersects")
     out = np.full(len(keys), "", dtype=object)
     codes = polygons["code"].to_numpy(dtype=object)
     # Reverse so the first polygon (lowest code) wins where polygons overlap.

@@ -15,13 +15,14 @@ import shapely
 from sqlalchemy import Connection, Engine, delete, insert, select, update
 
 from csp_dash.db.bulk import bulk_insert
-from csp_dash.db.cube import LSOA_LAYER, rebuild_cube
+from csp_dash.db.cube import ALL_LAYER, H3_LAYER, LSOA_LAYER, rebuild_cube
 from csp_dash.db.schema import areas, layers
 from csp_dash.ingest.assign import layer_frame, reassign_layer
 from csp_dash.ingest.errors import IngestError
 
 LAYER_NAME = re.compile(r"^[a-z][a-z0-9_]{0,40}$")
-RESERVED_LAYERS = {"all"}
+RESERVED_LAYERS = {ALL_LAYER, H3_LAYER}  # built-in layers of the cube
+INTERPOLATED = "interpolated from LSOA populations by area of overlap"
 CODE_GUESSES = ("code", "lsoa11cd", "lsoa21cd", "wd22cd", "wd23cd", "lad22cd", "lad23cd", "id")
 NAME_GUESSES = ("name", "lsoa11nm", "lsoa21nm", "wd22nm", "wd23nm", "lad22nm", "lad23nm")
 
@@ -77,13 +78,15 @@ def import_boundaries(engine: Engine, path: str | Path, layer: str, code_field: 
     })
     with engine.begin() as conn:
         old_pop = _old_populations(conn, layer)
+        old_source = conn.execute(select(layers.c.population_source)
+                                  .where(layers.c.layer == layer)).scalar()
         conn.execute(delete(areas).where(areas.c.layer == layer))
         conn.execute(delete(layers).where(layers.c.layer == layer))
         bulk_insert(conn, areas, table)
         conn.execute(insert(layers).values(
             layer=layer, source_file=Path(path).name, code_field=code_f, name_field=name_f,
             n_areas=len(gdf), loaded_at=datetime.now(UTC).replace(tzinfo=None)))
-        _restore_populations(conn, layer, old_pop)
+        _restore_populations(conn, layer, old_pop, old_source)
         reassign_layer(conn, layer)
         rebuild_cube(conn, layers=[layer])
         refresh_interpolated(conn)
@@ -109,15 +112,16 @@ def _old_populations(conn: Connection, layer: str) -> pd.DataFrame:
                        .where(areas.c.layer == layer, areas.c.population.is_not(None)), conn)
 
 
-def _restore_populations(conn: Connection, layer: str, old: pd.DataFrame) -> None:
-    """A replaced boundary file keeps the populations already imported for the same codes."""
-    source = conn.execute(select(layers.c.population_source).where(layers.c.layer == layer)).scalar()
-    if old.empty:
+def _restore_populations(conn: Connection, layer: str, old: pd.DataFrame, source: str | None) -> None:
+    """A replaced boundary file keeps populations imported for the same codes.
+
+    Interpolated populations are not kept: they are recomputed for the new polygons.
+    """
+    if old.empty or source is None or source == INTERPOLATED:
         return
     _write_populations(conn, layer, old)
-    if source is None:
-        conn.execute(update(layers).where(layers.c.layer == layer)
-                     .values(population_source="imported (kept from the previous boundaries)"))
+    conn.execute(update(layers).where(layers.c.layer == layer)
+                 .values(population_source=f"{source} (kept from the previous boundaries)"))
 
 
 def _write_populations(conn: Connection, layer: str, pop: pd.DataFrame) -> None:
@@ -135,7 +139,7 @@ def import_population(engine: Engine, path: str | Path, layer: str, code_field: 
     """Set populations for a layer's areas from a CSV of code -> population. Returns areas matched."""
     path = Path(path)
     try:
-        df = pd.read_csv(path, dtype=str, encoding="utf-8-sig")
+        df = pd.read_csv(path, dtype=str, encoding="utf-8-sig", keep_default_na=False)
     except (UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
         raise IngestError(str(path), f"cannot be read as a UTF-8 CSV ({exc})") from None
     cols = list(df.columns)
@@ -162,9 +166,6 @@ def import_population(engine: Engine, path: str | Path, layer: str, code_field: 
                      .values(population_source=f"imported from {path.name}"))
         refresh_interpolated(conn)
     return len(matched)
-
-
-INTERPOLATED = "interpolated from LSOA populations by area of overlap"
 
 
 def refresh_interpolated(conn: Connection) -> None:

@@ -26,7 +26,7 @@ class FileResult:
     file_name: str
     force: str
     month: str
-    status: str  # "loaded", "replaced", "unchanged" or "refused"
+    status: str  # "loaded", "replaced", "unchanged", "refused" or "superseded" (a later copy won)
     rows: int = 0
     no_location: int = 0
     rejected: int = 0
@@ -96,7 +96,7 @@ def _result(p: ParsedFile, status: str) -> FileResult:
 def _load_chunk(engine: Engine, chunk: list[ParsedFile], frames: dict) -> list[FileResult]:
     # A file seen twice in one call: the later one wins, as it would across calls.
     latest = {(p.force, p.month): p for p in chunk}
-    results = []
+    results = [_result(p, "superseded") for p in chunk if latest[(p.force, p.month)] is not p]
     with engine.begin() as conn:
         for p in latest.values():
             results.append(_result(p, "replaced" if _remove(conn, p.force, p.month) else "loaded"))

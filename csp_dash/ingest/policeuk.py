@@ -174,6 +174,9 @@ def _validate(name: str, sha: str, force: str, month: date, t: pa.Table) -> Pars
     row_no = np.arange(1, n + 1, dtype=np.int32)
     rejects = _rejects(t.filter(pa.array(bad)), row_no[bad], month_text)
     keep = ~bad
+    if not keep.any():
+        raise IngestError(name, f"every row was rejected (row 1: {rejects['reason'].iloc[0]}); "
+                          "nothing was loaded")
     rows = _accepted_rows(t.filter(pa.array(keep)), lon[keep], lat[keep], row_no[keep], force, month)
     return ParsedFile(name, force, month, sha, rows, rejects, int(np.isnan(lon[keep]).sum()))
 

@@ -1,0 +1,164 @@
+"""Estate profile: one area's categories, monthly trend, change, harm, rate and rank, beside the
+district as a whole."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from sqlalchemy import Engine
+
+from csp_dash import queries
+from csp_dash.analysis.trends import rate_per_1000, year_on_year
+from csp_dash.db.cube import ALL_AREA, ALL_LAYER, LSOA_LAYER
+from csp_dash.harm import harm_totals
+from csp_dash.hotspot_areas import DISTRICT_LAYER
+from csp_dash.hotspot_periods import months_in
+from csp_dash.hotspots import HotspotResult
+
+TOTAL = "All selected categories"
+
+
+@dataclass(frozen=True)
+class DistrictSource:
+    """What 'the district as a whole' means for the data loaded."""
+
+    name: str
+    layer: str
+    codes: tuple[str, ...] | None
+    residents: float  # NaN where unknown
+    households: float
+
+    def population(self, base: str) -> float:
+        return self.households if base == "households" else self.residents
+
+
+def district_source(engine: Engine) -> DistrictSource:
+    """The district layer if loaded; else every LSOA with a boundary; else every record."""
+    for layer in (DISTRICT_LAYER, LSOA_LAYER):
+        table = queries.area_table(engine, layer)
+        if not table.empty:
+            residents, households = (
+                float(table[c].sum()) if table[c].notna().any() else float("nan")
+                for c in ("population", "households")
+            )
+            if layer == DISTRICT_LAYER:
+                name = table["name"].iloc[0] if len(table) == 1 else "the districts loaded"
+            else:
+                name = "all LSOAs loaded"
+            return DistrictSource(name, layer, tuple(table["code"]), residents, households)
+    nan = float("nan")
+    return DistrictSource("the whole area loaded", ALL_LAYER, (ALL_AREA,), nan, nan)
+
+
+@dataclass
+class EstateProfile:
+    code: str
+    name: str
+    district: str
+    summary: dict  # area and district figures, ranks
+    categories: pd.DataFrame  # per category: area and district figures
+    monthly: pd.DataFrame  # month, place, count, rate
+
+
+def _monthly(engine: Engine, layer: str, codes, categories, first, last) -> pd.DataFrame:
+    return queries.cube_counts(
+        engine, layer=layer, by=("month", "category"), areas_in=list(codes) if codes else None,
+        categories=categories, start=first, end=last,
+    )  # fmt: skip
+
+
+def _totals(counts: pd.DataFrame, result: HotspotResult, population: float, w: pd.Series) -> dict:
+    cur_w, prev_w = result.query.current, result.previous
+    yoy = year_on_year(counts.assign(all=TOTAL), "all", cur_w, prev_w, keys=[TOTAL]).iloc[0]
+    in_cur = counts["month"].between(pd.Timestamp(cur_w[0]), pd.Timestamp(cur_w[1]))
+    harm = float(harm_totals(counts[in_cur], w).sum())
+    return {
+        "count": int(yoy["current"]), "previous": int(yoy["previous"]),
+        "change": int(yoy["change"]), "pct": float(yoy["pct"]), "z": float(yoy["z"]),
+        "direction": yoy["direction"], "harm": harm,
+        "rate": rate_per_1000(float(yoy["current"]), population),
+    }  # fmt: skip
+
+
+def estate_profile(
+    engine: Engine, result: HotspotResult, code: str, harm_weights: pd.Series
+) -> EstateProfile:
+    """Profile of area ``code`` of the result's layer (figures for its period and categories)."""
+    q = result.query
+    if code not in result.table.index:
+        raise ValueError(f"'{code}' is not one of the {result.unit_word}")
+    row = result.table.loc[code]
+    cats = list(q.categories) if q.categories is not None else None
+    first, last = result.previous[0], q.current[1]
+    area = _monthly(engine, q.layer, [code], cats, first, last)
+    src = district_source(engine)
+    dist = _monthly(engine, src.layer, src.codes, cats, first, last)
+    population = float(row["population"]) if "population" in row.index else np.nan
+    district_pop = src.population(result.rate_base)
+    area_sum = _totals(area, result, population, harm_weights)
+    dist_sum = _totals(dist, result, district_pop, harm_weights)
+    n = int(result.table["count"].notna().sum())
+    summary = {
+        "area": area_sum,
+        "district": dist_sum,
+        "rank_count": _int(row["rank_count"]), "rank_rate": _int(row["rank_rate"]),
+        "rank_harm": _int(row["rank_harm"]), "n_areas": n,
+        "share_of_district": area_sum["count"] / dist_sum["count"] if dist_sum["count"] else np.nan,
+        "rate_ratio": area_sum["rate"] / dist_sum["rate"] if dist_sum["rate"] else np.nan,
+        "significance": row.get("significance"), "class": row.get("class"),
+    }  # fmt: skip
+    return EstateProfile(
+        code, str(row["name"]), src.name, summary,
+        _category_table(engine, area, dist, result, population, district_pop, harm_weights),
+        _trend(area, dist, str(row["name"]), src.name, population, district_pop, first, last),
+    )  # fmt: skip
+
+
+def _int(v) -> int | None:
+    return None if pd.isna(v) else int(v)
+
+
+def _category_table(engine, area, dist, result, population, district_pop, w) -> pd.DataFrame:
+    q = result.query
+    themes = queries.theme_table(engine)
+    keys = list(q.categories) if q.categories is not None else list(themes["category"])
+    a = year_on_year(area, "category", q.current, result.previous, keys=keys)
+    d = year_on_year(dist, "category", q.current, result.previous, keys=keys)
+    in_cur = area["month"].between(pd.Timestamp(q.current[0]), pd.Timestamp(q.current[1]))
+    harm = harm_totals(area[in_cur], w).reindex(a["category"]).fillna(0.0).to_numpy()
+    total = a["current"].sum()
+    out = pd.DataFrame({
+        "category": a["category"],
+        "count": a["current"], "previous": a["previous"], "change": a["change"],
+        "pct": a["pct"], "z": a["z"], "direction": a["direction"], "harm": harm,
+        "share": a["current"] / total if total else np.nan,
+        "rate": rate_per_1000(a["current"].astype(float), population),
+        "district_count": d["current"].to_numpy(),
+        "district_rate": rate_per_1000(d["current"].astype(float), district_pop),
+    })  # fmt: skip
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out["rate_ratio"] = np.where(out["district_rate"] > 0, out["rate"] / out["district_rate"],
+                                     np.nan)
+    out = out.merge(themes[["category", "theme"]], on="category", how="left")
+    return out.sort_values(["count", "category"], ascending=[False, True], ignore_index=True)
+
+
+def _trend(area, dist, name, district, population, district_pop, first, last) -> pd.DataFrame:
+    """Monthly counts and rates for the area and the district; a month with no data at all
+    (a gap in the police.uk files) stays missing rather than zero."""
+    months = pd.DatetimeIndex(pd.to_datetime(months_in((first, last))))
+    have = pd.DatetimeIndex(pd.to_datetime(dist["month"].unique())) if not dist.empty else None
+    frames = []
+    for place, counts, pop in ((name, area, population), (district, dist, district_pop)):
+        monthly = counts.groupby("month")["count"].sum()
+        monthly.index = pd.DatetimeIndex(pd.to_datetime(monthly.index))
+        monthly = monthly.reindex(months).astype(float)
+        if have is not None:
+            monthly[months.isin(have) & monthly.isna()] = 0.0
+        frames.append(pd.DataFrame({
+            "month": months, "place": place, "count": monthly.to_numpy(),
+            "rate": rate_per_1000(monthly.to_numpy(dtype=float), pop),
+        }))  # fmt: skip
+    return pd.concat(frames, ignore_index=True)

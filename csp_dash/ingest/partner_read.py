@@ -1,0 +1,119 @@
+"""Read a partner CSV or XLSX into a table of cells, refusing files that cannot be read whole."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import zipfile
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+
+import pandas as pd
+
+from csp_dash.ingest.errors import IngestError
+
+BOM = b"\xef\xbb\xbf"
+XLSX_MAGIC = b"PK\x03\x04"
+
+
+@dataclass
+class PartnerFile:
+    """A partner file's cells (strings, or datetimes from spreadsheet date cells) and its hash."""
+
+    name: str
+    sha256: str
+    cells: pd.DataFrame  # one column per file column, object dtype, "" where empty;
+    # indexed by row number: 1 = the first row under the header (line or spreadsheet row 2)
+
+    @property
+    def n_rows(self) -> int:
+        return len(self.cells)
+
+
+def read_partner_file(path: str | Path, data: bytes | None = None, name: str | None = None,
+                      ) -> PartnerFile:
+    """Read CSV (UTF-8, comma-separated) or XLSX (first sheet; header in the first row)."""
+    path = Path(path)
+    name = name or str(path)
+    if data is None:
+        if not path.exists():
+            raise IngestError(name, "no such file")
+        data = path.read_bytes()
+    if not data.strip():
+        raise IngestError(name, "the file is empty")
+    sha = hashlib.sha256(data).hexdigest()
+    suffix = path.suffix.lower()
+    if suffix in (".xlsx", ".xlsm") or data.startswith(XLSX_MAGIC):
+        cells = _read_xlsx(name, data)
+    elif suffix in (".csv", ".txt", ""):
+        cells = _read_csv(name, data)
+    else:
+        raise IngestError(name, f"is a {suffix} file; partner data must be CSV or XLSX")
+    if cells.columns.duplicated().any():
+        dup = sorted(set(cells.columns[cells.columns.duplicated()]))
+        raise IngestError(name, f"the header repeats column(s) {', '.join(dup)}")
+    if cells.empty:
+        raise IngestError(name, "the file has a header but no rows")
+    return PartnerFile(name, sha, cells)
+
+
+def _read_csv(name: str, data: bytes) -> pd.DataFrame:
+    if data.startswith(BOM):
+        data = data[len(BOM):]  # Excel writes a BOM on "CSV UTF-8" save: harmless
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise IngestError(
+            name, f"is not UTF-8 (byte 0x{data[exc.start:exc.start + 1].hex().upper()} cannot be "
+            "decoded); re-save it as CSV UTF-8 and load it again",
+            row=line - 1 if line > 1 else None) from None
+    try:
+        rows = list(csv.reader(io.StringIO(text, newline="")))
+    except csv.Error as exc:
+        raise IngestError(name, f"malformed CSV ({exc}); is the file truncated?") from None
+    header = [c.strip() for c in rows[0]]
+    if len(header) == 1 and (";" in header[0] or "\t" in header[0]):
+        sep = "';'" if ";" in header[0] else "tabs"
+        raise IngestError(name, f"uses {sep} as the delimiter; save it as comma-separated CSV")
+    body, index = [], []
+    for i, r in enumerate(rows[1:], start=1):
+        if not any(c.strip() for c in r):
+            continue  # a blank line carries nothing; row numbers still count it
+        if len(r) != len(header):
+            raise IngestError(name, f"has {len(r)} fields where the header has {len(header)} "
+                              "(a truncated or malformed row)", row=i)
+        body.append(r)
+        index.append(i)
+    return pd.DataFrame(body, columns=header, index=pd.Index(index, name="row_no"), dtype=object)
+
+
+def _cell(v: object) -> object:
+    """Spreadsheet cell -> text, keeping real date cells as datetimes."""
+    if v is None or (isinstance(v, float) and pd.isna(v)):
+        return ""
+    if isinstance(v, datetime | date | pd.Timestamp):
+        return pd.Timestamp(v)
+    if isinstance(v, float) and v.is_integer():
+        return str(int(v))
+    return str(v).strip()
+
+
+def _read_xlsx(name: str, data: bytes) -> pd.DataFrame:
+    try:
+        raw = pd.read_excel(io.BytesIO(data), sheet_name=0, header=None, dtype=object,
+                            engine="openpyxl")
+    except (zipfile.BadZipFile, ValueError, KeyError, OSError) as exc:
+        raise IngestError(name, f"is not a readable XLSX workbook ({exc})") from None
+    if raw.empty or raw.iloc[0].isna().all():
+        raise IngestError(name, "the first sheet has no header in its first row")
+    header = [str(_cell(v)) for v in raw.iloc[0]]
+    body = raw.iloc[1:].dropna(how="all")  # blank spreadsheet rows carry nothing
+    body = body.map(_cell) if len(body) else body
+    body.columns = header
+    keep = [c for c in header if c]  # unnamed trailing columns are spreadsheet noise
+    body = body[keep].astype(object)
+    body.index = pd.Index(body.index.astype(int), name="row_no")  # sheet row 2 -> row 1
+    return body

@@ -1,0 +1,74 @@
+"""Shared download buttons: every table as CSV and XLSX, every chart as PNG and SVG.
+
+Files are built only when the user clicks (Streamlit's deferred ``data`` callable), so a page
+rerun never pays for rendering images or workbooks. Text cells are neutralised against
+formula injection by ``csp_dash.export``; stamp lines (source, harm weights, "not for public
+circulation") head each table file.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+
+import altair as alt
+import pandas as pd
+import streamlit as st
+
+from csp_dash import export
+
+CSV_MIME = "text/csv"
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def file_stem(name: str) -> str:
+    """A safe, lower-case file name stem: 'Burglary: year on year' -> 'burglary-year-on-year'."""
+    stem = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
+    return stem[:80] or "export"
+
+
+def _button(label: str, data: Callable[[], bytes | str], file_name: str, mime: str,
+            key: str, icon: str) -> None:
+    st.download_button(label, data=data, file_name=file_name, mime=mime, key=key, icon=icon,
+                       on_click="ignore", type="tertiary")
+
+
+def table_downloads(df: pd.DataFrame, name: str, *, stamp: Sequence[str] = (),
+                    key: str | None = None, sheet: str | None = None) -> None:
+    """CSV and XLSX buttons for a table; ``stamp`` lines are written above the header."""
+    stem = file_stem(name)
+    key = key or f"dl_{stem}"
+    frame = df.copy()
+    lines = list(stamp)
+    with st.container(horizontal=True, gap="small"):
+        _button("CSV", lambda: export.to_csv_bytes(frame, stamp=lines), f"{stem}.csv", CSV_MIME,
+                f"{key}_csv", ":material/download:")
+        _button("XLSX", lambda: export.to_xlsx_bytes(frame, sheet=sheet or name[:31], stamp=lines),
+                f"{stem}.xlsx", XLSX_MIME, f"{key}_xlsx", ":material/download:")
+
+
+def chart_downloads(chart: alt.TopLevelMixin, name: str, *, key: str | None = None) -> None:
+    """PNG and SVG buttons for an altair chart, rendered on the server when clicked."""
+    stem = file_stem(name)
+    key = key or f"dl_{stem}"
+    with st.container(horizontal=True, gap="small"):
+        _button("PNG", lambda: export.chart_png(chart), f"{stem}.png", "image/png",
+                f"{key}_png", ":material/image:")
+        _button("SVG", lambda: export.chart_svg(chart), f"{stem}.svg", "image/svg+xml",
+                f"{key}_svg", ":material/image:")
+
+
+def chart_with_downloads(chart: alt.TopLevelMixin, name: str, *, key: str | None = None) -> None:
+    """Draw an altair chart full width, with its PNG and SVG buttons underneath."""
+    st.altair_chart(chart, width="stretch")
+    chart_downloads(chart, name, key=key)
+
+
+def table_with_downloads(df: pd.DataFrame, name: str, *, stamp: Sequence[str] = (),
+                         key: str | None = None, shown: pd.DataFrame | None = None,
+                         **dataframe_kwargs) -> None:
+    """Draw a table (``shown`` if given, else ``df``) with CSV and XLSX buttons for ``df``."""
+    dataframe_kwargs.setdefault("hide_index", True)
+    dataframe_kwargs.setdefault("width", "stretch")
+    st.dataframe(df if shown is None else shown, **dataframe_kwargs)
+    table_downloads(df, name, stamp=stamp, key=key)
