@@ -16,7 +16,6 @@ from sqlalchemy.exc import OperationalError
 from csp_dash.db.engine import init_db, make_engine
 from csp_dash.ingest.errors import IngestError
 
-
 _ENGINES: list = []
 
 
