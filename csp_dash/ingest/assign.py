@@ -52,21 +52,30 @@ def assign_keys(keys: np.ndarray, polygons: gpd.GeoDataFrame) -> np.ndarray:
     return out
 
 
-def assign_new_locations(conn: Connection, keys: np.ndarray,
-                         frames: dict[str, gpd.GeoDataFrame] | None = None) -> None:
-    """Assign keys not yet assigned, for every point layer. `frames` caches layer polygons."""
+def assign_new_locations(conn: Connection, keys: np.ndarray, cache: dict | None = None) -> None:
+    """Assign distinct keys not yet assigned, for every point layer.
+
+    `cache` lives for one ingest call: each layer's polygons and the keys it already holds are
+    read once, not once a chunk.
+    """
     keys = np.unique(keys)
     if len(keys) == 0:
         return
-    frames = frames if frames is not None else {}
+    cache = cache if cache is not None else {}
     for layer in point_layers(conn):
-        if layer not in frames and layer != H3_LAYER:
-            frames[layer] = layer_frame(conn, layer)
-        known = pd.read_sql(select(location_areas.c.location_key)
-                            .where(location_areas.c.layer == layer), conn)["location_key"]
-        new = keys[~np.isin(keys, known.to_numpy(dtype=np.int64))]
-        codes = h3_cells(new) if layer == H3_LAYER else assign_keys(new, frames[layer])
+        if ("known", layer) not in cache:
+            known = conn.execute(select(location_areas.c.location_key)
+                                 .where(location_areas.c.layer == layer)).scalars().all()
+            cache[("known", layer)] = np.sort(np.asarray(known, dtype=np.int64))
+            if layer != H3_LAYER:
+                cache[("frame", layer)] = layer_frame(conn, layer)
+        known = cache[("known", layer)]
+        new = keys[~np.isin(keys, known, assume_unique=True)]
+        if len(new) == 0:
+            continue
+        codes = h3_cells(new) if layer == H3_LAYER else assign_keys(new, cache[("frame", layer)])
         _insert(conn, layer, new, codes)
+        cache[("known", layer)] = np.union1d(known, new)
 
 
 def reassign_layer(conn: Connection, layer: str) -> None:

@@ -53,13 +53,19 @@ class ParsedFile:
         return self.rows.num_rows
 
 
-def parse_street_file(src: SourceFile) -> ParsedFile:
-    """Read, check and split one file. Raises IngestError when the file must be refused whole."""
+def read_source(src: SourceFile) -> tuple[bytes, str]:
+    """The file's bytes and their sha256: enough to skip a file already loaded unchanged."""
     data = src.read()
+    return data, hashlib.sha256(data).hexdigest()
+
+
+def parse_street_file(src: SourceFile, data: bytes | None = None, sha: str | None = None) -> ParsedFile:
+    """Read, check and split one file. Raises IngestError when the file must be refused whole."""
+    if data is None or sha is None:
+        data, sha = read_source(src)
     name = src.name
     if not data[:65536].strip() and not data.strip():
         raise IngestError(name, "the file is empty")
-    sha = hashlib.sha256(data).hexdigest()
     if data.startswith(BOM):
         data = data[len(BOM):]  # Excel adds a BOM on save; it is harmless, so accept it.
     _check_utf8(name, data)
@@ -68,7 +74,7 @@ def parse_street_file(src: SourceFile) -> ParsedFile:
     if table.num_rows == 0:
         raise IngestError(name, "the file has a header but no rows")
     force, month = _force_and_month(src, table)
-    return _validate(name, sha, force, month, table)
+    return _validate(name, sha, force, month, table, data)
 
 
 def _check_utf8(name: str, data: bytes) -> None:
@@ -99,18 +105,30 @@ def _check_header(name: str, data: bytes) -> None:
 
 
 def _read_table(name: str, data: bytes) -> pa.Table:
+    """Fast path: coordinates straight to float, empty text to null, all in Arrow's C++ reader.
+
+    A non-numeric coordinate or a malformed row makes the fast path fail; the slow path then
+    reads every column as text, so the fault can be named row by row.
+    """
+    types = {c: pa.string() for c in COLUMNS} | {"Longitude": pa.float64(), "Latitude": pa.float64()}
     try:
-        return pacsv.read_csv(
-            io.BytesIO(data),
-            convert_options=pacsv.ConvertOptions(
-                column_types={c: pa.string() for c in COLUMNS},
-                include_columns=COLUMNS,
-                strings_can_be_null=False,
-            ),
-        )
+        return _arrow_csv(data, types)
+    except pa.ArrowInvalid:
+        pass
+    try:
+        return _arrow_csv(data, {c: pa.string() for c in COLUMNS})
     except pa.ArrowInvalid:
         _raise_row_error(name, data)
         raise
+
+
+def _arrow_csv(data: bytes, types: dict) -> pa.Table:
+    return pacsv.read_csv(
+        io.BytesIO(data),
+        convert_options=pacsv.ConvertOptions(
+            column_types=types, include_columns=COLUMNS, strings_can_be_null=True,
+            null_values=[""], quoted_strings_can_be_null=True),
+    )
 
 
 def _raise_row_error(name: str, data: bytes) -> None:
@@ -147,24 +165,21 @@ def _force_and_month(src: SourceFile, table: pa.Table) -> tuple[str, date]:
 
 
 def _coordinate(col: pa.ChunkedArray) -> tuple[np.ndarray, np.ndarray]:
-    """(values as float with NaN for empty or non-numeric, mask of non-empty text)."""
-    text = pc.utf8_trim_whitespace(col)
-    given = pc.not_equal(text, "").to_numpy(zero_copy_only=False)
-    nulled = pc.if_else(pc.equal(text, ""), pa.scalar(None, pa.string()), text)
-    try:
-        values = pc.cast(nulled, pa.float64())
-    except pa.ArrowInvalid:
-        # Rare: some text is not a number. Fall back to the forgiving converter.
-        values = pa.array(pd.to_numeric(nulled.to_pandas(), errors="coerce"), pa.float64())
-    return values.to_numpy(zero_copy_only=False).astype(float), given
+    """(values as float, NaN where empty or not a number; mask of cells with any text)."""
+    given = col.is_valid().to_numpy(zero_copy_only=False)
+    if pa.types.is_floating(col.type):
+        return col.to_numpy().astype(float), given
+    # Slow path: some text is not a number. Convert forgivingly; the reject names the value.
+    values = pd.to_numeric(col.to_pandas().str.strip(), errors="coerce").to_numpy(dtype=float)
+    return values, given
 
 
-def _validate(name: str, sha: str, force: str, month: date, t: pa.Table) -> ParsedFile:
+def _validate(name: str, sha: str, force: str, month: date, t: pa.Table, data: bytes) -> ParsedFile:
     n = t.num_rows
     month_text = f"{month:%Y-%m}"
     lon, lon_given = _coordinate(t["Longitude"])
     lat, lat_given = _coordinate(t["Latitude"])
-    month_bad = pc.not_equal(t["Month"], month_text).to_numpy(zero_copy_only=False)
+    month_bad = pc.fill_null(pc.not_equal(t["Month"], month_text), True).to_numpy(zero_copy_only=False)
     cat_bad = pc.invert(pc.is_in(t["Crime type"], pa.array(sorted(POLICE_CATEGORIES)))
                         ).to_numpy(zero_copy_only=False)
     with np.errstate(invalid="ignore"):
@@ -172,7 +187,9 @@ def _validate(name: str, sha: str, force: str, month: date, t: pa.Table) -> Pars
                      | (lon_given != lat_given) | (np.abs(lat) > 90) | (np.abs(lon) > 180))
     bad = month_bad | cat_bad | coord_bad
     row_no = np.arange(1, n + 1, dtype=np.int32)
-    rejects = _rejects(t.filter(pa.array(bad)), row_no[bad], month_text)
+    # Rejects quote the cells as written, so re-read the text (rare: only when some row is bad).
+    text = t if not bad.any() or _all_text(t) else _arrow_csv(data, {c: pa.string() for c in COLUMNS})
+    rejects = _rejects(text.filter(pa.array(bad)), row_no[bad], month_text)
     keep = ~bad
     if not keep.any():
         raise IngestError(name, f"every row was rejected (row 1: {rejects['reason'].iloc[0]}); "
@@ -181,14 +198,23 @@ def _validate(name: str, sha: str, force: str, month: date, t: pa.Table) -> Pars
     return ParsedFile(name, force, month, sha, rows, rejects, int(np.isnan(lon[keep]).sum()))
 
 
+def _all_text(t: pa.Table) -> bool:
+    return all(pa.types.is_string(f.type) for f in t.schema)
+
+
+def _text(v) -> str:
+    return "" if v is None else (f"{v:g}" if isinstance(v, float) else str(v).strip())
+
+
 def _reason(r: dict, month_text: str) -> str:
     """The first problem of a rejected row, in words."""
-    m, lon_t, lat_t = r["Month"], r["Longitude"].strip(), r["Latitude"].strip()
+    m, lon_t, lat_t = _text(r["Month"]), _text(r["Longitude"]), _text(r["Latitude"])
     if not _MONTH.match(m):
         return f"Month '{m}' is not YYYY-MM"
     if m != month_text:
         return f"Month {m} does not match the file's month {month_text}"
-    lon, lat = pd.to_numeric(lon_t or "nan", errors="coerce"), pd.to_numeric(lat_t or "nan", errors="coerce")
+    lon = pd.to_numeric(lon_t or "nan", errors="coerce")
+    lat = pd.to_numeric(lat_t or "nan", errors="coerce")
     if (lon_t and np.isnan(lon)) or (lat_t and np.isnan(lat)):
         return "Longitude/Latitude is not a number"
     if bool(lon_t) != bool(lat_t):
@@ -197,7 +223,7 @@ def _reason(r: dict, month_text: str) -> str:
         return f"Latitude {lat_t} is outside -90..90"
     if abs(lon) > 180:
         return f"Longitude {lon_t} is outside -180..180"
-    return f"unknown Crime type '{r['Crime type']}'"
+    return f"unknown Crime type '{_text(r['Crime type'])}'"
 
 
 def _rejects(bad: pa.Table, row_no: np.ndarray, month_text: str) -> pd.DataFrame:
@@ -213,15 +239,13 @@ def _accepted_rows(t: pa.Table, lon: np.ndarray, lat: np.ndarray, row_no: np.nda
                    force: str, month: date) -> pa.Table:
     n = t.num_rows
     cols: dict[str, pa.Array] = {
-        "force": pa.array(np.full(n, force, dtype=object), pa.string()),
-        "month": pa.array(np.full(n, month, dtype=object), pa.date32()),
+        "force": pa.repeat(pa.scalar(force, pa.string()), n),
+        "month": pa.repeat(pa.scalar(month, pa.date32()), n),
         "row_no": pa.array(row_no, pa.int32()),
         "longitude": pa.array(lon, pa.float64(), from_pandas=True),
         "latitude": pa.array(lat, pa.float64(), from_pandas=True),
         "location_key": pa.array(location_keys(lon, lat), pa.int64()),
     }
-    empty = pa.scalar(None, pa.string())
     for src, dst in _TARGET.items():
-        # Empty text means "not given": store NULL so both engines agree.
-        cols[dst] = pc.if_else(pc.equal(t[src], ""), empty, t[src])
+        cols[dst] = t[src]  # empty text already arrived as NULL, so both engines agree
     return pa.table(cols)
