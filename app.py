@@ -11,8 +11,10 @@ from csp_dash.ui.state import ensure_data
 
 st.set_page_config(page_title="CSP Dash", page_icon=":material/shield:", layout="wide")
 ensure_data()
+# A workshop participant's link shows their scoring page alone, not the analyst's menu.
+participant = st.query_params.get("role") == "participant"
 nav = st.navigation([
     st.Page(str(path), title=title, icon=icon, url_path=url, default=(url == "overview"))
     for path, title, icon, url in available_pages()
-])
+], position="hidden" if participant else "sidebar")
 nav.run()

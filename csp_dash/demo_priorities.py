@@ -24,22 +24,40 @@ AGREED_FILE = "agreed_priorities_last_year.csv"
 N_RESPONDENTS = 640
 # Mean concern (1 = not at all concerned, 5 = very concerned) per theme asked in the survey.
 SURVEY_THEMES = {
-    "ASB and disorder": 4.0, "Drugs": 3.7, "Acquisitive crime": 3.5, "Violence": 3.4,
-    "Car cruising": 3.3, "County lines": 2.9, "Modern slavery": 2.2, "Other crime": 2.0,
+    "ASB and disorder": 4.0,
+    "Drugs": 3.7,
+    "Acquisitive crime": 3.5,
+    "Violence": 3.4,
+    "Car cruising": 3.3,
+    "County lines": 2.9,
+    "Modern slavery": 2.2,
+    "Other crime": 2.0,
 }
 # Free-text issues the analyst adds: (name, series kind, series value, description).
 ISSUES = [
-    ("County lines", None, None,
-     "Drug supply lines exploiting children and vulnerable adults; from police intelligence."),
+    (
+        "County lines",
+        None,
+        None,
+        "Drug supply lines exploiting children and vulnerable adults; from police intelligence.",
+    ),
     ("Car cruising", None, None, "Gatherings of cars and dangerous driving on the ring road."),
     ("Modern slavery", None, None, "Hidden harm: labour exploitation at car washes and nail bars."),
     ("Shoplifting", "category", "Shoplifting", "Retail crime in the town centre."),
 ]
 # The analyst's draft scores before the workshop (judgement, not data): position and
 # confidence for every candidate, and harm and likelihood for the issues without data.
-POSITION = {"Violence": (4, 4, 4), "Acquisitive crime": (3, 3, 4), "ASB and disorder": (4, 4, 4),
-            "Drugs": (3, 3, 3), "Other crime": (2, 2, 3), "County lines": (3, 2, 2),
-            "Car cruising": (3, 3, 3), "Modern slavery": (2, 2, 1), "Shoplifting": (3, 4, 4)}
+POSITION = {
+    "Violence": (4, 4, 4),
+    "Acquisitive crime": (3, 3, 4),
+    "ASB and disorder": (4, 4, 4),
+    "Drugs": (3, 3, 3),
+    "Other crime": (2, 2, 3),
+    "County lines": (3, 2, 2),
+    "Car cruising": (3, 3, 3),
+    "Modern slavery": (2, 2, 1),
+    "Shoplifting": (3, 4, 4),
+}
 JUDGED = {  # physical, psychological, financial, community, volume, trend
     "County lines": (5, 5, 3, 4, 2, 4),
     "Car cruising": (3, 3, 2, 4, 3, 4),
@@ -64,8 +82,11 @@ def write_survey(files: DemoFiles, seed: int = SEED) -> pd.DataFrame:
     rng = np.random.default_rng(seed)
     estates = _estate_names(files)
     estate_lift = dict(zip(estates, rng.normal(0, 0.35, len(estates)), strict=True))
-    where = rng.choice(estates + ["Elsewhere in Kestrel Vale", ""], size=N_RESPONDENTS,
-                       p=[0.9 / len(estates)] * len(estates) + [0.07, 0.03])
+    where = rng.choice(
+        estates + ["Elsewhere in Kestrel Vale", ""],
+        size=N_RESPONDENTS,
+        p=[0.9 / len(estates)] * len(estates) + [0.07, 0.03],
+    )
     table = {"respondent": [f"R{i:04d}" for i in range(1, N_RESPONDENTS + 1)], "estate": where}
     for theme, mean in SURVEY_THEMES.items():
         lift = np.array([estate_lift.get(e, 0.0) for e in where])
@@ -81,9 +102,14 @@ def write_survey(files: DemoFiles, seed: int = SEED) -> pd.DataFrame:
 def write_agreed(files: DemoFiles) -> int:
     """Last year's agreed list as the partnership's spreadsheet export; returns its year."""
     year = int(files.months[-1][:4])
-    df = pd.DataFrame({"year": year, "rank": range(1, len(LAST_YEAR) + 1),
-                       "priority": [n for n, _ in LAST_YEAR],
-                       "rationale": [r for _, r in LAST_YEAR]})
+    df = pd.DataFrame(
+        {
+            "year": year,
+            "rank": range(1, len(LAST_YEAR) + 1),
+            "priority": [n for n, _ in LAST_YEAR],
+            "rationale": [r for _, r in LAST_YEAR],
+        }
+    )
     df.to_csv(files.root / AGREED_FILE, index=False, lineterminator="\n")
     return year
 
@@ -96,8 +122,14 @@ def load(engine: Engine, files: DemoFiles) -> None:
         if name not in existing:
             add_issue(engine, name, kind, value, description)
     write_survey(files)
-    ingest_survey(engine, files.root / SURVEY_FILE, survey_id="Residents' survey (synthetic)",
-                  kind="rating", scale=(1, 5), layer="estate")
+    ingest_survey(
+        engine,
+        files.root / SURVEY_FILE,
+        survey_id="Residents' survey (synthetic)",
+        kind="rating",
+        scale=(1, 5),
+        layer="estate",
+    )
     write_agreed(files)
     import_agreed_list(engine, files.root / AGREED_FILE)
     ids = list_candidates(engine).set_index("name")["candidate_id"]
@@ -105,8 +137,11 @@ def load(engine: Engine, files: DemoFiles) -> None:
     for name, (capacity, capability, confidence) in POSITION.items():
         if name not in ids:
             continue
-        scores: dict[str, float | None] = {"capacity": capacity, "capability": capability,
-                                           "confidence": confidence}
+        scores: dict[str, float | None] = {
+            "capacity": capacity,
+            "capability": capability,
+            "confidence": confidence,
+        }
         if name in JUDGED:
             keys = ("physical", "psychological", "financial", "community", "volume", "trend")
             scores.update(dict(zip(keys, JUDGED[name], strict=True)))

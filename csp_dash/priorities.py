@@ -8,24 +8,38 @@ from __future__ import annotations
 
 import pandas as pd
 
-from csp_dash.analysis.scoring import DIMENSION_LABELS, DIMENSIONS, ScoringModel, score_candidates
+from csp_dash.analysis.scoring import (
+    DIMENSION_LABELS,
+    DIMENSIONS,
+    HARM_DIMENSIONS,
+    ScoringModel,
+    score_candidates,
+)
 from csp_dash.priority_proposals import Proposals
 
-EVIDENCE_COLUMNS = {"volume": "Volume evidence", "trend": "Trend evidence",
-                    "harm": "Harm evidence", "concern": "Concern evidence"}
+EVIDENCE_COLUMNS = {
+    "volume": "Volume evidence",
+    "trend": "Trend evidence",
+    "harm": "Harm evidence",
+    "concern": "Concern evidence",
+}
 RESULT_COLUMNS = ["harm", "likelihood", "risk", "concern", "position", "confidence", "priority"]
 
 
-def working_scores(proposals: Proposals | None, analyst: pd.DataFrame | None,
-                   candidate_ids: pd.Index) -> tuple[pd.DataFrame, pd.DataFrame]:
+def working_scores(
+    proposals: Proposals | None, analyst: pd.DataFrame | None, candidate_ids: pd.Index
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(scores, source): every dimension per candidate, and "analyst", "data" or "" per cell."""
     idx = pd.Index(candidate_ids, name="candidate_id")
     data = pd.DataFrame(index=idx, columns=list(DIMENSIONS), dtype=float)
     if proposals is not None:
         cols = [d for d in DIMENSIONS if d in proposals.scores]
         data[cols] = proposals.scores.reindex(idx)[cols].astype(float)
-    mine = (analyst.reindex(index=idx, columns=list(DIMENSIONS)).astype(float)
-            if analyst is not None else pd.DataFrame(index=idx, columns=list(DIMENSIONS), dtype=float))
+    mine = (
+        analyst.reindex(index=idx, columns=list(DIMENSIONS)).astype(float)
+        if analyst is not None
+        else pd.DataFrame(index=idx, columns=list(DIMENSIONS), dtype=float)
+    )
     scores = mine.combine_first(data).reindex(columns=list(DIMENSIONS))
     source = pd.DataFrame("", index=idx, columns=list(DIMENSIONS))
     source = source.mask(data.notna(), "data").mask(mine.notna(), "analyst")
@@ -36,8 +50,12 @@ def _sources(source: pd.DataFrame, kind: str) -> list[str]:
     return [", ".join(d for d in DIMENSIONS if row[d] == kind) for _, row in source.iterrows()]
 
 
-def ranked_table(candidates: pd.DataFrame, proposals: Proposals | None,
-                 analyst: pd.DataFrame | None, model: ScoringModel) -> pd.DataFrame:
+def ranked_table(
+    candidates: pd.DataFrame,
+    proposals: Proposals | None,
+    analyst: pd.DataFrame | None,
+    model: ScoringModel,
+) -> pd.DataFrame:
     """One row per active candidate, best first.
 
     Columns: rank, name, link, the dimensions, harm, likelihood, risk, position, priority,
@@ -64,12 +82,22 @@ def ranked_table(candidates: pd.DataFrame, proposals: Proposals | None,
 
 def display_table(ranked: pd.DataFrame) -> pd.DataFrame:
     """The ranked table with headings in words (for screens and exports)."""
-    cols = {"rank": "Rank", "name": "Candidate priority", "link": "Data series",
-            "priority": "Priority score (0-1)", "risk": "Risk (harm x likelihood)",
-            "harm": "Harm", "likelihood": "Likelihood", "concern": "Public concern",
-            "position": "Position", "confidence": "Confidence", "missing": "Not scored",
-            "from_data": "Proposed by the data", "from_analyst": "Set by the analyst",
-            "volume_count": "Count, latest 12 months"}
+    cols = {
+        "rank": "Rank",
+        "name": "Candidate priority",
+        "link": "Data series",
+        "priority": "Priority score (0-1)",
+        "risk": "Risk (harm x likelihood)",
+        "harm": "Harm",
+        "likelihood": "Likelihood",
+        "concern": "Public concern",
+        "position": "Position",
+        "confidence": "Confidence",
+        "missing": "Not scored",
+        "from_data": "Proposed by the data",
+        "from_analyst": "Set by the analyst",
+        "volume_count": "Count, latest 12 months",
+    }
     out = ranked.reset_index(drop=True)
     keep = [c for c in cols if c in out] + [c for c in EVIDENCE_COLUMNS.values() if c in out]
     out = out.loc[:, keep].rename(columns=cols)
@@ -80,3 +108,29 @@ def dimension_table(ranked: pd.DataFrame) -> pd.DataFrame:
     """Every dimension's score per candidate, headed by the dimension's label."""
     out = ranked.loc[:, ["rank", "name", *DIMENSIONS]].reset_index(drop=True)
     return out.rename(columns={"rank": "Rank", "name": "Candidate priority", **DIMENSION_LABELS})
+
+
+def evidence_grid(
+    proposals: Proposals | None, source: pd.DataFrame, analyst_notes: pd.Series | None = None
+) -> pd.DataFrame:
+    """Evidence text per candidate and dimension: the data's evidence or "analyst's score".
+
+    The harm proposal's evidence stands behind each harm sub-dimension.
+    """
+    out = pd.DataFrame("", index=source.index, columns=list(DIMENSIONS), dtype=object)
+    if proposals is not None:
+        ev = proposals.evidence.reindex(source.index)
+        for dim in DIMENSIONS:
+            base = "harm" if dim in HARM_DIMENSIONS else dim
+            if base in ev:
+                out[dim] = ev[base].where(source[dim] == "data", "")
+    notes = analyst_notes.reindex(source.index) if analyst_notes is not None else None
+    for dim in DIMENSIONS:
+        mine = source[dim] == "analyst"
+        text = (
+            "analyst's score"
+            if notes is None
+            else notes.fillna("").map(lambda n: f"analyst's score: {n}" if n else "analyst's score")
+        )
+        out[dim] = out[dim].where(~mine, text)
+    return out.fillna("")

@@ -45,34 +45,55 @@ def _clean_items(items: list[AgreedItem], need_rationale: bool) -> list[AgreedIt
     return out
 
 
-def record_agreed_list(engine: Engine, year: int, items: list[AgreedItem],
-                       workshop_id: str | None = None, need_rationale: bool = True,
-                       close: bool = False) -> None:
+def record_agreed_list(
+    engine: Engine,
+    year: int,
+    items: list[AgreedItem],
+    workshop_id: str | None = None,
+    need_rationale: bool = True,
+    close: bool = False,
+) -> None:
     """Store the year's agreed list in rank order, replacing any earlier list for that year.
 
     With ``close`` the workshop is closed in the same step.
     """
     items = _clean_items(items, need_rationale)
     now = datetime.now(UTC).replace(tzinfo=None)
-    rows = [{"year": int(year), "rank": i, "name": it.name, "rationale": it.rationale,
-             "workshop_id": workshop_id,
-             "priority_score": None if it.priority_score is None or pd.isna(it.priority_score)
-             else float(it.priority_score), "recorded_at": now}
-            for i, it in enumerate(items, start=1)]
+    rows = [
+        {
+            "year": int(year),
+            "rank": i,
+            "name": it.name,
+            "rationale": it.rationale,
+            "workshop_id": workshop_id,
+            "priority_score": None
+            if it.priority_score is None or pd.isna(it.priority_score)
+            else float(it.priority_score),
+            "recorded_at": now,
+        }
+        for i, it in enumerate(items, start=1)
+    ]
     with engine.begin() as conn:
         conn.execute(delete(agreed_priorities).where(agreed_priorities.c.year == int(year)))
         conn.execute(insert(agreed_priorities), rows)
         if close and workshop_id:  # the same transaction: never a closed workshop without its list
-            conn.execute(update(workshops).where(workshops.c.workshop_id == workshop_id)
-                         .values(status="closed", closed_at=now))
+            conn.execute(
+                update(workshops)
+                .where(workshops.c.workshop_id == workshop_id)
+                .values(status="closed", closed_at=now)
+            )
 
 
 def agreed_list(engine: Engine, year: int) -> pd.DataFrame:
     """The year's list: rank, name, rationale, priority_score, workshop_id, recorded_at."""
     a = agreed_priorities.c
     with engine.connect() as conn:
-        return pd.read_sql(select(a.rank, a.name, a.rationale, a.priority_score, a.workshop_id,
-                                  a.recorded_at).where(a.year == int(year)).order_by(a.rank), conn)
+        return pd.read_sql(
+            select(a.rank, a.name, a.rationale, a.priority_score, a.workshop_id, a.recorded_at)
+            .where(a.year == int(year))
+            .order_by(a.rank),
+            conn,
+        )
 
 
 def agreed_years(engine: Engine) -> list[int]:
@@ -103,8 +124,10 @@ def year_on_year(engine: Engine, year: int, last_year: int | None = None) -> pd.
     out = movement(list(this["name"]), last_names)
     why = dict(zip(this["name"], this["rationale"], strict=True))
     why_before = dict(zip(last_names, last["rationale"], strict=True))
-    out["rationale"] = [why.get(c) if s != "dropped" else why_before.get(c)
-                        for c, s in zip(out["candidate"], out["status"], strict=True)]
+    out["rationale"] = [
+        why.get(c) if s != "dropped" else why_before.get(c)
+        for c, s in zip(out["candidate"], out["status"], strict=True)
+    ]
     out.attrs["last_year"] = last_year
     return out
 
@@ -127,16 +150,24 @@ def read_agreed_csv(data: bytes, name: str, year: int | None = None) -> dict[int
     for col, what in (("_year", "year"), ("_rank", "rank")):
         bad = df[col].isna()
         if bad.any():
-            raise IngestError(name, f"the {what} is not a number", row=int(df.loc[bad, "_row"].iloc[0]))
+            raise IngestError(
+                name, f"the {what} is not a number", row=int(df.loc[bad, "_row"].iloc[0])
+            )
     out: dict[int, list[AgreedItem]] = {}
     for y, part in df.sort_values(["_year", "_rank", "_row"]).groupby("_year", sort=True):
         rationale = part[cols["rationale"]] if "rationale" in cols else [None] * len(part)
-        out[int(y)] = [AgreedItem(n, r or None) for n, r in zip(part[name_c], rationale, strict=True)]
+        out[int(y)] = [
+            AgreedItem(n, r or None) for n, r in zip(part[name_c], rationale, strict=True)
+        ]
     return out
 
 
-def import_agreed_list(engine: Engine, source: str | Path | bytes, year: int | None = None,
-                       file_name: str | None = None) -> dict[int, int]:
+def import_agreed_list(
+    engine: Engine,
+    source: str | Path | bytes,
+    year: int | None = None,
+    file_name: str | None = None,
+) -> dict[int, int]:
     """Load agreed lists from a CSV (each year replaced); returns priorities loaded per year."""
     if isinstance(source, bytes):
         data, name = source, file_name or "agreed.csv"
@@ -147,9 +178,11 @@ def import_agreed_list(engine: Engine, source: str | Path | bytes, year: int | N
             raise IngestError(str(source), f"cannot be opened ({exc.strerror})") from None
         name = file_name or Path(source).name
     lists = read_agreed_csv(data, name, year)
-    for y, items in lists.items():
+    for y, items in lists.items():  # check every year before writing any
         try:
-            record_agreed_list(engine, y, items, need_rationale=False)
+            _clean_items(items, need_rationale=False)
         except ValueError as exc:
             raise IngestError(name, f"year {y}: {exc}") from None
+    for y, items in lists.items():
+        record_agreed_list(engine, y, items, need_rationale=False)
     return {y: len(items) for y, items in lists.items()}

@@ -17,8 +17,16 @@ from csp_dash import queries
 from csp_dash.db.schema_priorities import priority_candidates
 
 SERIES_KINDS = ("theme", "category", "dataset")
-CANDIDATE_COLUMNS = ["candidate_id", "name", "kind", "series_kind", "series_value", "description",
-                     "active", "sort_order"]
+CANDIDATE_COLUMNS = [
+    "candidate_id",
+    "name",
+    "kind",
+    "series_kind",
+    "series_value",
+    "description",
+    "active",
+    "sort_order",
+]
 
 
 def _now() -> datetime:
@@ -43,8 +51,9 @@ def list_candidates(engine: Engine, include_retired: bool = False) -> pd.DataFra
     df["active"] = df["active"].astype(bool)
     for col in ("series_kind", "series_value", "description"):
         df[col] = df[col].astype(object).where(df[col].notna(), None)
-    df["link"] = [link_label(k, v) for k, v in zip(df["series_kind"], df["series_value"],
-                                                    strict=True)]
+    df["link"] = [
+        link_label(k, v) for k, v in zip(df["series_kind"], df["series_value"], strict=True)
+    ]
     return df
 
 
@@ -60,6 +69,13 @@ def seed_theme_candidates(engine: Engine) -> list[str]:
     themes = list(dict.fromkeys(queries.theme_table(engine)["theme"]))
     c = priority_candidates.c
     added: list[str] = []
+    with engine.connect() as conn:  # a read first: pages call this on every rerun
+        rows = conn.execute(select(c.name, c.series_kind, c.series_value)).all()
+    present = {r.name.casefold() for r in rows} | {
+        r.series_value.casefold() for r in rows if r.series_kind == "theme"
+    }
+    if all(t.casefold() in present for t in themes):
+        return added
     with engine.begin() as conn:
         rows = conn.execute(select(c.name, c.series_kind, c.series_value)).all()
         names = {r.name.casefold() for r in rows}
@@ -68,10 +84,19 @@ def seed_theme_candidates(engine: Engine) -> list[str]:
         for theme in themes:
             if theme in linked or theme.casefold() in names:
                 continue
-            conn.execute(insert(priority_candidates).values(
-                candidate_id=uuid.uuid4().hex, name=theme, kind="theme", series_kind="theme",
-                series_value=theme, description=f"The {theme} theme of the Strategic Assessment",
-                active=True, sort_order=order, created_at=_now()))
+            conn.execute(
+                insert(priority_candidates).values(
+                    candidate_id=uuid.uuid4().hex,
+                    name=theme,
+                    kind="theme",
+                    series_kind="theme",
+                    series_value=theme,
+                    description=f"The {theme} theme of the Strategic Assessment",
+                    active=True,
+                    sort_order=order,
+                    created_at=_now(),
+                )
+            )
             order += 1
             added.append(theme)
     return added
@@ -85,8 +110,13 @@ def _check_link(series_kind: str | None, series_value: str | None) -> tuple[str 
     return series_kind, series_value.strip()
 
 
-def add_issue(engine: Engine, name: str, series_kind: str | None = None,
-              series_value: str | None = None, description: str | None = None) -> str:
+def add_issue(
+    engine: Engine,
+    name: str,
+    series_kind: str | None = None,
+    series_value: str | None = None,
+    description: str | None = None,
+) -> str:
     """Add a free-text candidate (e.g. "County lines"); returns its id.
 
     A retired candidate of the same name comes back instead of being duplicated.
@@ -99,39 +129,61 @@ def add_issue(engine: Engine, name: str, series_kind: str | None = None,
     series_kind, series_value = _check_link(series_kind, series_value)
     c = priority_candidates.c
     with engine.begin() as conn:
-        existing = conn.execute(select(c.candidate_id, c.active)
-                                .where(func.lower(c.name) == name.lower())).first()
+        existing = conn.execute(
+            select(c.candidate_id, c.active).where(func.lower(c.name) == name.lower())
+        ).first()
         if existing is not None and existing.active:
             raise ValueError(f"'{name}' is already a candidate")
         if existing is not None:
-            conn.execute(update(priority_candidates).where(c.candidate_id == existing.candidate_id)
-                         .values(active=True, series_kind=series_kind, series_value=series_value,
-                                 description=description))
+            conn.execute(
+                update(priority_candidates)
+                .where(c.candidate_id == existing.candidate_id)
+                .values(
+                    active=True,
+                    series_kind=series_kind,
+                    series_value=series_value,
+                    description=description,
+                )
+            )
             return existing.candidate_id
         cid = uuid.uuid4().hex
-        conn.execute(insert(priority_candidates).values(
-            candidate_id=cid, name=name, kind="issue", series_kind=series_kind,
-            series_value=series_value, description=description, active=True,
-            sort_order=_next_order(conn), created_at=_now()))
+        conn.execute(
+            insert(priority_candidates).values(
+                candidate_id=cid,
+                name=name,
+                kind="issue",
+                series_kind=series_kind,
+                series_value=series_value,
+                description=description,
+                active=True,
+                sort_order=_next_order(conn),
+                created_at=_now(),
+            )
+        )
     return cid
 
 
-def set_link(engine: Engine, candidate_id: str, series_kind: str | None,
-             series_value: str | None) -> None:
+def set_link(
+    engine: Engine, candidate_id: str, series_kind: str | None, series_value: str | None
+) -> None:
     """Link a candidate to a data series, or unlink it (None)."""
     series_kind, series_value = _check_link(series_kind, series_value)
     with engine.begin() as conn:
-        conn.execute(update(priority_candidates)
-                     .where(priority_candidates.c.candidate_id == candidate_id)
-                     .values(series_kind=series_kind, series_value=series_value))
+        conn.execute(
+            update(priority_candidates)
+            .where(priority_candidates.c.candidate_id == candidate_id)
+            .values(series_kind=series_kind, series_value=series_value)
+        )
 
 
 def set_active(engine: Engine, candidate_id: str, active: bool) -> None:
     """Retire a candidate (False) or bring it back (True); its scores are kept."""
     with engine.begin() as conn:
-        conn.execute(update(priority_candidates)
-                     .where(priority_candidates.c.candidate_id == candidate_id)
-                     .values(active=bool(active)))
+        conn.execute(
+            update(priority_candidates)
+            .where(priority_candidates.c.candidate_id == candidate_id)
+            .values(active=bool(active))
+        )
 
 
 def ensure_candidates(engine: Engine) -> pd.DataFrame:

@@ -32,26 +32,38 @@ def latest_survey(engine: Engine) -> SurveyInfo | None:
 def survey_info(engine: Engine, survey_id: str | None) -> SurveyInfo | None:
     s = surveys.c
     stmt = select(s.survey_id, s.kind, s.scale_min, s.scale_max, s.layer, s.n_respondents)
-    stmt = (stmt.where(s.survey_id == survey_id) if survey_id
-            else stmt.order_by(s.loaded_at.desc(), s.survey_id).limit(1))
+    stmt = (
+        stmt.where(s.survey_id == survey_id)
+        if survey_id
+        else stmt.order_by(s.loaded_at.desc(), s.survey_id).limit(1)
+    )
     with engine.connect() as conn:
         row = conn.execute(stmt).first()
     if row is None:
         return None
-    return SurveyInfo(row.survey_id, row.kind, (float(row.scale_min), float(row.scale_max)),
-                      row.layer, int(row.n_respondents))
+    return SurveyInfo(
+        row.survey_id,
+        row.kind,
+        (float(row.scale_min), float(row.scale_max)),
+        row.layer,
+        int(row.n_respondents),
+    )
 
 
 def _propose(answers: pd.DataFrame, info: SurveyInfo, scale: tuple[float, float]) -> pd.DataFrame:
-    out = propose_concern(answers.rename(columns={"answer": "concern"})[["theme", "concern"]],
-                          survey_scale=info.scale, scale=scale,
-                          higher_is_more_concern=info.kind != "rank")
+    out = propose_concern(
+        answers.rename(columns={"answer": "concern"})[["theme", "concern"]],
+        survey_scale=info.scale,
+        scale=scale,
+        higher_is_more_concern=info.kind != "rank",
+    )
     stats = answers.groupby("theme")["answer"].agg(mean="mean", n="count")
     return out.join(stats)
 
 
-def concern_by_theme(engine: Engine, survey_id: str | None = None,
-                     model: ScoringModel | None = None) -> pd.DataFrame:
+def concern_by_theme(
+    engine: Engine, survey_id: str | None = None, model: ScoringModel | None = None
+) -> pd.DataFrame:
     """Per theme: score (on the model's concern scale), evidence, mean answer, n answers."""
     info = survey_info(engine, survey_id)
     if info is None:
@@ -60,8 +72,9 @@ def concern_by_theme(engine: Engine, survey_id: str | None = None,
     return _propose(load_answers(engine, info.survey_id), info, model.scale("concern"))
 
 
-def concern_by_area(engine: Engine, survey_id: str | None = None,
-                    model: ScoringModel | None = None) -> pd.DataFrame:
+def concern_by_area(
+    engine: Engine, survey_id: str | None = None, model: ScoringModel | None = None
+) -> pd.DataFrame:
     """Long: area_code, theme, score, mean, n, few (n < FEW_ANSWERS); only matched areas."""
     info = survey_info(engine, survey_id)
     cols = ["area_code", "theme", "score", "mean", "n", "few"]

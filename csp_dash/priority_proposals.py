@@ -57,8 +57,16 @@ class Proposals:
 def partner_datasets(engine: Engine) -> list[str]:
     """Partner datasets present in the cube (sources other than police.uk)."""
     with engine.connect() as conn:
-        names = conn.execute(select(cube.c.source).distinct().where(cube.c.source != POLICE)
-                             .order_by(cube.c.source)).scalars().all()
+        names = (
+            conn.execute(
+                select(cube.c.source)
+                .distinct()
+                .where(cube.c.source != POLICE)
+                .order_by(cube.c.source)
+            )
+            .scalars()
+            .all()
+        )
     return list(names)
 
 
@@ -66,12 +74,19 @@ def _window_text(window: tuple[date, date]) -> str:
     return f"{window[0]:%b %Y} to {window[1]:%b %Y}"
 
 
-def series_counts(engine: Engine, candidates: pd.DataFrame, start: date, end: date,
-                  layer: str = ALL_LAYER, area: str | None = None) -> pd.DataFrame:
+def series_counts(
+    engine: Engine,
+    candidates: pd.DataFrame,
+    start: date,
+    end: date,
+    layer: str = ALL_LAYER,
+    area: str | None = None,
+) -> pd.DataFrame:
     """Monthly counts per linked candidate: candidate_id, month, category, count, source."""
     areas_in = [area] if area else None
-    police = queries.cube_counts(engine, layer=layer, by=("month", "category"), areas_in=areas_in,
-                                 start=start, end=end)
+    police = queries.cube_counts(
+        engine, layer=layer, by=("month", "category"), areas_in=areas_in, start=start, end=end
+    )
     themes = queries.theme_table(engine)
     parts = []
     for row in candidates.itertuples(index=False):
@@ -81,9 +96,15 @@ def series_counts(engine: Engine, candidates: pd.DataFrame, start: date, end: da
         elif row.series_kind == "category":
             part, source = police[police["category"] == row.series_value], POLICE
         elif row.series_kind == "dataset":
-            part = queries.cube_counts(engine, layer=layer, by=("month", "category"),
-                                       areas_in=areas_in, start=start, end=end,
-                                       source=row.series_value)
+            part = queries.cube_counts(
+                engine,
+                layer=layer,
+                by=("month", "category"),
+                areas_in=areas_in,
+                start=start,
+                end=end,
+                source=row.series_value,
+            )
             source = row.series_value
         else:
             continue
@@ -94,8 +115,14 @@ def series_counts(engine: Engine, candidates: pd.DataFrame, start: date, end: da
     return pd.concat(parts, ignore_index=True)
 
 
-def _concern(engine: Engine, candidates: pd.DataFrame, survey_id: str | None, model: ScoringModel,
-             layer: str, area: str | None) -> tuple[pd.Series, pd.Series, str]:
+def _concern(
+    engine: Engine,
+    candidates: pd.DataFrame,
+    survey_id: str | None,
+    model: ScoringModel,
+    layer: str,
+    area: str | None,
+) -> tuple[pd.Series, pd.Series, str]:
     """Concern score and evidence per candidate, matched by linked theme, then by name."""
     info = survey_info(engine, survey_id)
     empty = pd.Series(np.nan, index=candidates["candidate_id"], dtype=float)
@@ -107,11 +134,15 @@ def _concern(engine: Engine, candidates: pd.DataFrame, survey_id: str | None, mo
     if area and info.layer == layer:
         by_area = concern_by_area(engine, info.survey_id, model)
         table = by_area[by_area["area_code"] == area].set_index("theme")
-        table["evidence"] = [f"mean {m:.2f} from {n} answers in this area"
-                             for m, n in zip(table["mean"], table["n"], strict=True)]
+        table["evidence"] = [
+            f"mean {m:.2f} from {n} answers in this area"
+            for m, n in zip(table["mean"], table["n"], strict=True)
+        ]
         where = "respondents in the area"
-    lookup = {str(t).casefold(): (s, e) for t, s, e in
-              zip(table.index, table["score"], table["evidence"], strict=True)}
+    lookup = {
+        str(t).casefold(): (s, e)
+        for t, s, e in zip(table.index, table["score"], table["evidence"], strict=True)
+    }
     themes = queries.theme_table(engine).set_index("category")["theme"]
     scores, texts = empty.copy(), no_text.copy()
     for row in candidates.itertuples(index=False):
@@ -130,25 +161,40 @@ def _concern(engine: Engine, candidates: pd.DataFrame, survey_id: str | None, mo
     return scores, texts, f"survey '{info.survey_id}' ({where})"
 
 
-def propose_from_data(engine: Engine, candidates: pd.DataFrame, end: date, *,
-                      layer: str = ALL_LAYER, area: str | None = None,
-                      survey_id: str | None = None, scheme: str = "css",
-                      model: ScoringModel | None = None) -> Proposals:
+def propose_from_data(
+    engine: Engine,
+    candidates: pd.DataFrame,
+    end: date,
+    *,
+    layer: str = ALL_LAYER,
+    area: str | None = None,
+    survey_id: str | None = None,
+    scheme: str = "css",
+    model: ScoringModel | None = None,
+) -> Proposals:
     """Volume, trend, harm and concern proposals for the latest 12 months to ``end``."""
     model = model or ScoringModel()
     ids = pd.Index(candidates["candidate_id"], name="candidate_id")
     current, previous = latest_windows(end)
     counts = series_counts(engine, candidates, previous[0], current[1], layer, area)
     linked = candidates.loc[candidates["series_kind"].notna(), "candidate_id"].tolist()
-    yoy = year_on_year(counts, "candidate_id", current, previous, keys=linked).set_index(
-        "candidate_id").reindex(ids)
+    yoy = (
+        year_on_year(counts, "candidate_id", current, previous, keys=linked)
+        .set_index("candidate_id")
+        .reindex(ids)
+    )
     w = harm.weights(engine, scheme)
-    in_current = counts[(counts["month"] >= pd.Timestamp(current[0]))
-                        & (counts["source"] == POLICE)]
-    harm_total = (harm.harm_totals(in_current, w, by="candidate_id").reindex(ids)
-                  if not in_current.empty else pd.Series(np.nan, index=ids))
-    police_linked = set(candidates.loc[candidates["series_kind"].isin(["theme", "category"]),
-                                       "candidate_id"])
+    in_current = counts[
+        (counts["month"] >= pd.Timestamp(current[0])) & (counts["source"] == POLICE)
+    ]
+    harm_total = (
+        harm.harm_totals(in_current, w, by="candidate_id").reindex(ids)
+        if not in_current.empty
+        else pd.Series(np.nan, index=ids)
+    )
+    police_linked = set(
+        candidates.loc[candidates["series_kind"].isin(["theme", "category"]), "candidate_id"]
+    )
     harm_total = harm_total.where(harm_total.index.isin(police_linked))
     harm_total[harm_total.index.isin(police_linked) & harm_total.isna()] = 0.0
 
@@ -157,30 +203,53 @@ def propose_from_data(engine: Engine, candidates: pd.DataFrame, end: date, *,
     harm_prop = propose_harm(harm_total.astype(float), model.scale("physical"))
     concern, concern_text, survey_note = _concern(engine, candidates, survey_id, model, layer, area)
 
-    scores = pd.DataFrame({"volume": volume["score"], "trend": trend["score"],
-                           "harm": harm_prop["score"], "concern": concern.reindex(ids)}, index=ids)
+    scores = pd.DataFrame(
+        {
+            "volume": volume["score"],
+            "trend": trend["score"],
+            "harm": harm_prop["score"],
+            "concern": concern.reindex(ids),
+        },
+        index=ids,
+    )
     for dim in HARM_DIMENSIONS:  # the one harm proposal, on each sub-dimension's own scale
         scores[dim] = propose_harm(harm_total.astype(float), model.scale(dim))["score"]
     period = _window_text(current)
     trend_text = [
-        "no data" if pd.isna(cur) else
-        f"{cur:,.0f} vs {prev:,.0f}" + ("" if pd.isna(pct) else f" ({pct:+.1f}%)") + f"; {text}"
-        for cur, prev, pct, text in zip(yoy["current"], yoy["previous"], yoy["pct"],
-                                        trend["evidence"], strict=True)]
+        "no data"
+        if pd.isna(cur)
+        else f"{cur:,.0f} vs {prev:,.0f}"
+        + ("" if pd.isna(pct) else f" ({pct:+.1f}%)")
+        + f"; {text}"
+        for cur, prev, pct, text in zip(
+            yoy["current"], yoy["previous"], yoy["pct"], trend["evidence"], strict=True
+        )
+    ]
     scheme_name = harm.SCHEMES[scheme]
     harm_text = [
-        "no harm weights for partner data" if cid in set(linked) - police_linked else text
-        if pd.isna(total) else f"{text} ({scheme_name})"
-        for cid, total, text in zip(ids, harm_total, harm_prop["evidence"], strict=True)]
-    evidence = pd.DataFrame({
-        "volume": [t if t == "no data" else f"{t} ({period})" for t in volume["evidence"]],
-        "trend": trend_text, "harm": harm_text,
-        "concern": concern_text.reindex(ids).to_numpy()}, index=ids)
+        "no harm weights for partner data"
+        if cid in set(linked) - police_linked
+        else text
+        if pd.isna(total)
+        else f"{text} ({scheme_name})"
+        for cid, total, text in zip(ids, harm_total, harm_prop["evidence"], strict=True)
+    ]
+    evidence = pd.DataFrame(
+        {
+            "volume": [t if t == "no data" else f"{t} ({period})" for t in volume["evidence"]],
+            "trend": trend_text,
+            "harm": harm_text,
+            "concern": concern_text.reindex(ids).to_numpy(),
+        },
+        index=ids,
+    )
     facts = yoy.loc[:, ["current", "previous", "change", "pct", "z"]].astype(float)
     facts["harm_total"] = harm_total.astype(float)
     where = "the whole area" if layer == ALL_LAYER or not area else f"{layer} {area}"
-    note = (f"Latest 12 months {period} against {_window_text(previous)}, {where}; "
-            f"harm: {scheme_name}; concern: {survey_note}.")
+    note = (
+        f"Latest 12 months {period} against {_window_text(previous)}, {where}; "
+        f"harm: {scheme_name}; concern: {survey_note}."
+    )
     return Proposals(scores, evidence, facts, note, yoy_missing(counts, current, previous))
 
 

@@ -31,8 +31,9 @@ def _names(candidates: pd.DataFrame) -> pd.Series:
     return candidates.set_index("candidate_id")["name"]
 
 
-def summary_table(agg: pd.DataFrame, latest: pd.DataFrame, candidates: pd.DataFrame,
-                  dims: tuple[str, ...]) -> pd.DataFrame:
+def summary_table(
+    agg: pd.DataFrame, latest: pd.DataFrame, candidates: pd.DataFrame, dims: tuple[str, ...]
+) -> pd.DataFrame:
     """Per candidate (workshop order): name, n scored, and per dimension median and IQR."""
     scored = latest.dropna(subset=["score"]).groupby("candidate")["participant"].nunique()
     out = candidates.loc[:, ["candidate_id", "name"]].copy()
@@ -56,8 +57,9 @@ def _latest_comments(history: pd.DataFrame, names: pd.Series) -> pd.DataFrame:
     return out.sort_values(["candidate", "submitted_at"]).reset_index(drop=True)
 
 
-def workshop_results(engine: Engine, workshop_id: str,
-                     unit: Literal["participant", "organisation"] = "participant") -> WorkshopResults:
+def workshop_results(
+    engine: Engine, workshop_id: str, unit: Literal["participant", "organisation"] = "participant"
+) -> WorkshopResults:
     """Everything the facilitator's view shows, from the stored submissions."""
     ws = get_workshop(engine, workshop_id)
     if ws is None:
@@ -80,18 +82,36 @@ def workshop_results(engine: Engine, workshop_id: str,
     ranking.insert(0, "n_scored", summary["n_scored"].reindex(ranking.index).to_numpy())
     ranking.insert(0, "name", names.reindex(ranking.index).to_numpy())
     agg.insert(1, "name", agg["candidate"].map(names))
-    return WorkshopResults(ws, cands, history, agg, summary, dis, ranking,
-                           _latest_comments(history, names),
-                           int(history["participant"].nunique()) if not history.empty else 0)
+    return WorkshopResults(
+        ws,
+        cands,
+        history,
+        agg,
+        summary,
+        dis,
+        ranking,
+        _latest_comments(history, names),
+        int(history["participant"].nunique()) if not history.empty else 0,
+    )
 
 
 def ranking_table(results: WorkshopResults) -> pd.DataFrame:
     """The live ranking with headings in words (screens and exports)."""
     r = results.ranking.reset_index(drop=True)
-    cols = {"rank": "Rank", "name": "Candidate priority", "n_scored": "Partners scored",
-            "priority": "Priority score (0-1)", "risk": "Risk", "harm": "Harm",
-            "likelihood": "Likelihood", "concern": "Public concern", "position": "Position",
-            "confidence": "Confidence", "from_data": "Taken from the data", "missing": "Not scored"}
+    cols = {
+        "rank": "Rank",
+        "name": "Candidate priority",
+        "n_scored": "Partners scored",
+        "priority": "Priority score (0-1)",
+        "risk": "Risk",
+        "harm": "Harm",
+        "likelihood": "Likelihood",
+        "concern": "Public concern",
+        "position": "Position",
+        "confidence": "Confidence",
+        "from_data": "Taken from the data",
+        "missing": "Not scored",
+    }
     return r.loc[:, [c for c in cols if c in r]].rename(columns=cols)
 
 
@@ -101,6 +121,7 @@ def summary_display(results: WorkshopResults) -> pd.DataFrame:
     out = pd.DataFrame({"Candidate priority": s["name"], "Partners scored": s["n_scored"]})
     for dim in results.workshop.dimensions:
         med, iqr = s[f"{dim}_median"], s[f"{dim}_iqr"]
-        out[DIMENSION_LABELS[dim]] = ["" if pd.isna(m) else f"{m:g} (IQR {q:g})"
-                                      for m, q in zip(med, iqr, strict=True)]
+        out[DIMENSION_LABELS[dim]] = [
+            "" if pd.isna(m) else f"{m:g} (IQR {q:g})" for m, q in zip(med, iqr, strict=True)
+        ]
     return out.reset_index(drop=True)

@@ -40,8 +40,10 @@ def new_submission_id() -> str:
 
 def participant_key(name: str, organisation: str) -> str:
     """Who a participant is: name and organisation, ignoring case and spacing."""
+
     def clean(s: str) -> str:
         return " ".join((s or "").split()).casefold()
+
     return f"{clean(name)}|{clean(organisation)}"
 
 
@@ -93,33 +95,62 @@ def _validate(engine: Engine, sub: Submission, scores: dict[str, float]) -> None
             raise SubmissionRefused(f"{dim} must lie between {lo:g} and {hi:g}")
 
 
-def _write(engine: Engine, sub: Submission, name: str, org: str, comment: str | None,
-           scores: dict[str, float]) -> None:
+def _write(
+    engine: Engine,
+    sub: Submission,
+    name: str,
+    org: str,
+    comment: str | None,
+    scores: dict[str, float],
+) -> None:
     with engine.begin() as conn:
-        status = conn.execute(select(workshops.c.status)
-                              .where(workshops.c.workshop_id == sub.workshop_id)).scalar()
+        status = conn.execute(
+            select(workshops.c.status).where(workshops.c.workshop_id == sub.workshop_id)
+        ).scalar()
         if status != "open":
             raise SubmissionRefused("this workshop is closed: scores can no longer be changed")
-        known = conn.execute(select(func.count()).select_from(workshop_candidates).where(
-            workshop_candidates.c.workshop_id == sub.workshop_id,
-            workshop_candidates.c.candidate_id == sub.candidate_id)).scalar()
+        known = conn.execute(
+            select(func.count())
+            .select_from(workshop_candidates)
+            .where(
+                workshop_candidates.c.workshop_id == sub.workshop_id,
+                workshop_candidates.c.candidate_id == sub.candidate_id,
+            )
+        ).scalar()
         if not known:
             raise SubmissionRefused("that candidate is not part of this workshop")
-        conn.execute(insert(workshop_submissions).values(
-            submission_id=sub.submission_id, workshop_id=sub.workshop_id,
-            participant_key=participant_key(name, org), participant=name, organisation=org,
-            candidate_id=sub.candidate_id, comment=comment,
-            submitted_at=sub.submitted_at or datetime.now(UTC).replace(tzinfo=None)))
+        conn.execute(
+            insert(workshop_submissions).values(
+                submission_id=sub.submission_id,
+                workshop_id=sub.workshop_id,
+                participant_key=participant_key(name, org),
+                participant=name,
+                organisation=org,
+                candidate_id=sub.candidate_id,
+                comment=comment,
+                submitted_at=sub.submitted_at or datetime.now(UTC).replace(tzinfo=None),
+            )
+        )
         if scores:
-            conn.execute(insert(workshop_scores), [
-                {"submission_id": sub.submission_id, "dimension": d, "score": v}
-                for d, v in scores.items()])
+            conn.execute(
+                insert(workshop_scores),
+                [
+                    {"submission_id": sub.submission_id, "dimension": d, "score": v}
+                    for d, v in scores.items()
+                ],
+            )
 
 
 def is_stored(engine: Engine, submission_id: str) -> bool:
     with engine.connect() as conn:
-        return conn.execute(select(func.count()).select_from(workshop_submissions).where(
-            workshop_submissions.c.submission_id == submission_id)).scalar() > 0
+        return (
+            conn.execute(
+                select(func.count())
+                .select_from(workshop_submissions)
+                .where(workshop_submissions.c.submission_id == submission_id)
+            ).scalar()
+            > 0
+        )
 
 
 def submit(engine: Engine, sub: Submission, retries: int = 6) -> bool:
@@ -141,27 +172,41 @@ def submit(engine: Engine, sub: Submission, retries: int = 6) -> bool:
             if attempt == retries:
                 raise
             # Transient (conflict, serialisation failure, dropped connection): back off.
-            time.sleep(0.02 * (2 ** attempt) * (1 + random.random()))
+            time.sleep(0.02 * (2**attempt) * (1 + random.random()))
             if is_stored(engine, sub.submission_id):
                 return False
     raise AssertionError("unreachable")
 
 
-def submissions(engine: Engine, workshop_id: str) -> pd.DataFrame:
+def submissions(engine: Engine, workshop_id: str, participant: str | None = None) -> pd.DataFrame:
     """Every stored row for a workshop, oldest first, in ``analysis.workshop`` layout.
 
     ``participant`` is the participant key (name + organisation, ignoring case), so a
     participant's later submission replaces their earlier one; ``name`` is as they typed it.
     Also: submission_id. A submission with no scores appears once with a blank dimension.
+    ``participant`` (a participant key) limits the rows to one participant.
     """
     s, sc = workshop_submissions.c, workshop_scores.c
-    stmt = (select(s.submission_id, s.participant_key.label("participant"), s.participant.label("name"),
-                   s.organisation, s.candidate_id.label("candidate"), sc.dimension, sc.score,
-                   s.comment, s.submitted_at)
-            .select_from(workshop_submissions.outerjoin(
-                workshop_scores, sc.submission_id == s.submission_id))
-            .where(s.workshop_id == workshop_id)
-            .order_by(s.submitted_at, s.submission_id, sc.dimension))
+    stmt = (
+        select(
+            s.submission_id,
+            s.participant_key.label("participant"),
+            s.participant.label("name"),
+            s.organisation,
+            s.candidate_id.label("candidate"),
+            sc.dimension,
+            sc.score,
+            s.comment,
+            s.submitted_at,
+        )
+        .select_from(
+            workshop_submissions.outerjoin(workshop_scores, sc.submission_id == s.submission_id)
+        )
+        .where(s.workshop_id == workshop_id)
+        .order_by(s.submitted_at, s.submission_id, sc.dimension)
+    )
+    if participant is not None:
+        stmt = stmt.where(s.participant_key == participant)
     with engine.connect() as conn:
         df = pd.read_sql(stmt, conn)
     df["score"] = df["score"].astype(float)
@@ -172,12 +217,31 @@ def submissions(engine: Engine, workshop_id: str) -> pd.DataFrame:
 def participants(engine: Engine, workshop_id: str) -> pd.DataFrame:
     """Who has taken part: participant key, name, organisation, submissions, last seen."""
     s = workshop_submissions.c
-    stmt = (select(s.participant_key, func.max(s.participant).label("name"),
-                   func.max(s.organisation).label("organisation"),
-                   func.count().label("submissions"),
-                   func.count(s.candidate_id.distinct()).label("candidates"),
-                   func.max(s.submitted_at).label("last_at"))
-            .where(s.workshop_id == workshop_id).group_by(s.participant_key)
-            .order_by(func.max(s.organisation), func.max(s.participant)))
+    stmt = (
+        select(
+            s.participant_key,
+            func.max(s.participant).label("name"),
+            func.max(s.organisation).label("organisation"),
+            func.count().label("submissions"),
+            func.count(s.candidate_id.distinct()).label("candidates"),
+            func.max(s.submitted_at).label("last_at"),
+        )
+        .where(s.workshop_id == workshop_id)
+        .group_by(s.participant_key)
+        .order_by(func.max(s.organisation), func.max(s.participant))
+    )
     with engine.connect() as conn:
         return pd.read_sql(stmt, conn)
+
+
+def workshop_version(engine: Engine, workshop_id: str) -> tuple:
+    """(submissions, latest submission time, status): changes whenever the results can."""
+    s, w = workshop_submissions.c, workshops.c
+    with engine.connect() as conn:
+        n, last = conn.execute(
+            select(func.count(), func.max(s.submitted_at)).where(s.workshop_id == workshop_id)
+        ).one()
+        status = conn.execute(
+            select(w.status, w.closed_at).where(w.workshop_id == workshop_id)
+        ).first()
+    return (int(n), str(last), tuple(map(str, status)) if status else None)

@@ -45,9 +45,11 @@ def _agreed_rows(moves: pd.DataFrame) -> str:
         rank = "" if pd.isna(r.rank) else str(int(r.rank))
         last = "" if pd.isna(r.last_rank) else str(int(r.last_rank))
         cls = _status_class(r.status)
-        rows.append(f"<tr><td class='num'>{rank}</td><td class='{cls}'>{_e(r.candidate)}</td>"
-                    f"<td class='num'>{last}</td><td class='{cls}'>{_e(r.status)}</td>"
-                    f"<td>{_e(r.rationale)}</td></tr>")
+        rows.append(
+            f"<tr><td class='num'>{rank}</td><td class='{cls}'>{_e(r.candidate)}</td>"
+            f"<td class='num'>{last}</td><td class='{cls}'>{_e(r.status)}</td>"
+            f"<td>{_e(r.rationale)}</td></tr>"
+        )
     return "\n".join(rows)
 
 
@@ -58,7 +60,9 @@ def _table(df: pd.DataFrame, numeric_format: str = "{:.2f}") -> str:
         cells = []
         for v in row:
             if isinstance(v, float):
-                cells.append(f"<td class='num'>{'' if pd.isna(v) else numeric_format.format(v)}</td>")
+                cells.append(
+                    f"<td class='num'>{'' if pd.isna(v) else numeric_format.format(v)}</td>"
+                )
             elif isinstance(v, int):
                 cells.append(f"<td class='num'>{v}</td>")
             else:
@@ -67,9 +71,15 @@ def _table(df: pd.DataFrame, numeric_format: str = "{:.2f}") -> str:
     return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
 
 
-def summary_html(title: str, subtitle: str, moves: pd.DataFrame, last_year: int | None,
-                 ranking: pd.DataFrame | None = None, chart_svg: str | None = None,
-                 notes: Sequence[str] = ()) -> str:
+def summary_html(
+    title: str,
+    subtitle: str,
+    moves: pd.DataFrame,
+    last_year: int | None,
+    ranking: pd.DataFrame | None = None,
+    chart_svg: str | None = None,
+    notes: Sequence[str] = (),
+) -> str:
     """The one-page summary.
 
     ``moves``: ``priority_agreed.year_on_year`` output (candidate, rank, last_rank, status,
@@ -96,19 +106,27 @@ def summary_html(title: str, subtitle: str, moves: pd.DataFrame, last_year: int 
     return "\n".join(parts)
 
 
-def summary_markdown(title: str, subtitle: str, moves: pd.DataFrame,
-                     notes: Sequence[str] = ()) -> str:
+def summary_markdown(
+    title: str, subtitle: str, moves: pd.DataFrame, notes: Sequence[str] = ()
+) -> str:
     """The same summary as Markdown (for a briefing note or an email)."""
 
     def cell(v: object) -> str:
         return _e(v).replace("|", "\\|").replace("\n", " ")
 
-    lines = [f"# {cell(title)}", "", cell(subtitle), "",
-             "| Rank | Priority | Last year | Movement | Rationale |", "|---|---|---|---|---|"]
+    lines = [
+        f"# {cell(title)}",
+        "",
+        cell(subtitle),
+        "",
+        "| Rank | Priority | Last year | Movement | Rationale |",
+        "|---|---|---|---|---|",
+    ]
     for r in moves.itertuples(index=False):
         rank = "" if pd.isna(r.rank) else str(int(r.rank))
         last = "" if pd.isna(r.last_rank) else str(int(r.last_rank))
-        lines.append(f"| {rank} | {cell(r.candidate)} | {last} | {cell(r.status)} | "
-                     f"{cell(r.rationale)} |")
+        lines.append(
+            f"| {rank} | {cell(r.candidate)} | {last} | {cell(r.status)} | {cell(r.rationale)} |"
+        )
     lines += [""] + [f"_{cell(n)}_  " for n in notes]
     return "\n".join(lines) + "\n"

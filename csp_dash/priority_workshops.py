@@ -24,8 +24,32 @@ from csp_dash.db.schema_priorities import (
 
 # What partners score by default: the judgement calls. Volume, trend and concern come from the
 # data and the survey, though a workshop may ask partners for them too.
-DEFAULT_PARTNER_DIMENSIONS = ("physical", "psychological", "financial", "community",
-                              *POSITION_DIMENSIONS, "confidence")
+DEFAULT_PARTNER_DIMENSIONS = (
+    "physical",
+    "psychological",
+    "financial",
+    "community",
+    *POSITION_DIMENSIONS,
+    "confidence",
+)
+
+# What the lowest and highest scores mean, shown beside each question.
+DIMENSION_HELP = {
+    "physical": "Physical harm to victims: lowest = little or none, highest = death or serious injury.",
+    "psychological": "Psychological harm: lowest = passing upset, highest = lasting trauma or fear.",
+    "financial": "Financial harm to victims and services: lowest = negligible, highest = severe loss.",
+    "community": "Harm to the community (confidence, cohesion, fear of crime): lowest = none, "
+    "highest = widespread.",
+    "volume": "How often it happens here: lowest = rare, highest = very frequent.",
+    "trend": "Direction over the last year: lowest = falling clearly, middle = steady, "
+    "highest = rising clearly.",
+    "concern": "How much residents worry about it: lowest = hardly at all, highest = a great deal.",
+    "capacity": "Partners' capacity (people, time, money) to act: lowest = none spare, "
+    "highest = ample.",
+    "capability": "Partners' capability (powers, skills, tools that work): lowest = none, "
+    "highest = proven approaches in place.",
+    "confidence": "Your confidence in the evidence: lowest = a guess, highest = strong data.",
+}
 
 
 @dataclass(frozen=True)
@@ -54,10 +78,18 @@ def new_workshop_id() -> str:
     return uuid.uuid4().hex[:12]
 
 
-def open_workshop(engine: Engine, year: int, title: str, candidates: pd.DataFrame,
-                  scores: pd.DataFrame, evidence: pd.DataFrame, model: ScoringModel,
-                  dimensions: tuple[str, ...] = DEFAULT_PARTNER_DIMENSIONS,
-                  evidence_note: str | None = None, volume: pd.Series | None = None) -> str:
+def open_workshop(
+    engine: Engine,
+    year: int,
+    title: str,
+    candidates: pd.DataFrame,
+    scores: pd.DataFrame,
+    evidence: pd.DataFrame,
+    model: ScoringModel,
+    dimensions: tuple[str, ...] = DEFAULT_PARTNER_DIMENSIONS,
+    evidence_note: str | None = None,
+    volume: pd.Series | None = None,
+) -> str:
     """Open a workshop and freeze what the room sees; returns its id.
 
     ``candidates``: candidate_id, name, link (in the order shown). ``scores``: the working
@@ -73,9 +105,16 @@ def open_workshop(engine: Engine, year: int, title: str, candidates: pd.DataFram
     if not 1990 <= int(year) <= 2100:
         raise ValueError("the workshop's year must be a calendar year such as 2026")
     wid = new_workshop_id()
-    cand_rows = [{"workshop_id": wid, "candidate_id": r.candidate_id, "name": r.name,
-                  "link": r.link, "sort_order": i}
-                 for i, r in enumerate(candidates.itertuples(index=False))]
+    cand_rows = [
+        {
+            "workshop_id": wid,
+            "candidate_id": r.candidate_id,
+            "name": r.name,
+            "link": r.link,
+            "sort_order": i,
+        }
+        for i, r in enumerate(candidates.itertuples(index=False))
+    ]
     prop_rows = []
     for cid in candidates["candidate_id"]:
         for dim in DIMENSIONS:
@@ -87,13 +126,30 @@ def open_workshop(engine: Engine, year: int, title: str, candidates: pd.DataFram
             if dim == "volume" and volume is not None and cid in volume.index:
                 vol = None if pd.isna(volume[cid]) else float(volume[cid])
             if score is not None or text is not None or vol is not None:
-                prop_rows.append({"workshop_id": wid, "candidate_id": cid, "dimension": dim,
-                                  "score": score, "evidence": text, "volume": vol})
+                prop_rows.append(
+                    {
+                        "workshop_id": wid,
+                        "candidate_id": cid,
+                        "dimension": dim,
+                        "score": score,
+                        "evidence": text,
+                        "volume": vol,
+                    }
+                )
     with engine.begin() as conn:
-        conn.execute(insert(workshops).values(
-            workshop_id=wid, year=int(year), title=title.strip() or f"Priorities workshop {year}",
-            status="open", dimensions=",".join(dims), model_json=json.dumps(model.to_dict()),
-            evidence_note=evidence_note, opened_at=_now(), closed_at=None))
+        conn.execute(
+            insert(workshops).values(
+                workshop_id=wid,
+                year=int(year),
+                title=title.strip() or f"Priorities workshop {year}",
+                status="open",
+                dimensions=",".join(dims),
+                model_json=json.dumps(model.to_dict()),
+                evidence_note=evidence_note,
+                opened_at=_now(),
+                closed_at=None,
+            )
+        )
         conn.execute(insert(workshop_candidates), cand_rows)
         if prop_rows:
             conn.execute(insert(workshop_proposals), prop_rows)
@@ -109,35 +165,53 @@ def get_workshop(engine: Engine, workshop_id: str | None) -> Workshop | None:
         row = conn.execute(select(workshops).where(w.workshop_id == str(workshop_id))).first()
     if row is None:
         return None
-    return Workshop(row.workshop_id, int(row.year), row.title, row.status,
-                    tuple(d for d in row.dimensions.split(",") if d),
-                    ScoringModel.from_dict(json.loads(row.model_json)), row.evidence_note,
-                    row.opened_at, row.closed_at)
+    return Workshop(
+        row.workshop_id,
+        int(row.year),
+        row.title,
+        row.status,
+        tuple(d for d in row.dimensions.split(",") if d),
+        ScoringModel.from_dict(json.loads(row.model_json)),
+        row.evidence_note,
+        row.opened_at,
+        row.closed_at,
+    )
 
 
 def list_workshops(engine: Engine) -> pd.DataFrame:
     """Every workshop, newest first: workshop_id, year, title, status, opened_at, closed_at."""
     w = workshops.c
     with engine.connect() as conn:
-        return pd.read_sql(select(w.workshop_id, w.year, w.title, w.status, w.opened_at, w.closed_at)
-                           .order_by(w.opened_at.desc()), conn)
+        return pd.read_sql(
+            select(w.workshop_id, w.year, w.title, w.status, w.opened_at, w.closed_at).order_by(
+                w.opened_at.desc()
+            ),
+            conn,
+        )
 
 
 def candidates_of(engine: Engine, workshop_id: str) -> pd.DataFrame:
     """The workshop's candidates in order: candidate_id, name, link."""
     c = workshop_candidates.c
     with engine.connect() as conn:
-        return pd.read_sql(select(c.candidate_id, c.name, c.link)
-                           .where(c.workshop_id == workshop_id).order_by(c.sort_order), conn)
+        return pd.read_sql(
+            select(c.candidate_id, c.name, c.link)
+            .where(c.workshop_id == workshop_id)
+            .order_by(c.sort_order),
+            conn,
+        )
 
 
 def proposals_of(engine: Engine, workshop_id: str) -> pd.DataFrame:
     """The frozen proposals, long: candidate_id, dimension, score, evidence, volume."""
     p = workshop_proposals.c
     with engine.connect() as conn:
-        df = pd.read_sql(select(p.candidate_id, p.dimension, p.score, p.evidence, p.volume)
-                         .where(p.workshop_id == workshop_id)
-                         .order_by(p.candidate_id, p.dimension), conn)
+        df = pd.read_sql(
+            select(p.candidate_id, p.dimension, p.score, p.evidence, p.volume)
+            .where(p.workshop_id == workshop_id)
+            .order_by(p.candidate_id, p.dimension),
+            conn,
+        )
     df["score"] = df["score"].astype(float)
     df["volume"] = df["volume"].astype(float)
     return df
@@ -155,5 +229,8 @@ def set_status(engine: Engine, workshop_id: str, status: str) -> None:
     if status not in ("open", "closed"):
         raise ValueError("status must be 'open' or 'closed'")
     with engine.begin() as conn:
-        conn.execute(update(workshops).where(workshops.c.workshop_id == workshop_id)
-                     .values(status=status, closed_at=_now() if status == "closed" else None))
+        conn.execute(
+            update(workshops)
+            .where(workshops.c.workshop_id == workshop_id)
+            .values(status=status, closed_at=_now() if status == "closed" else None)
+        )

@@ -24,21 +24,25 @@ from csp_dash.db.schema import metadata
 
 # Candidate priorities: one per theme (seeded) plus free-text issues the analyst adds.
 priority_candidates = Table(
-    "priority_candidates", metadata,
+    "priority_candidates",
+    metadata,
     Column("candidate_id", String(36), primary_key=True),
     Column("name", String(200), nullable=False, unique=True),
     Column("kind", String(16), nullable=False),  # "theme" (seeded) or "issue" (added)
     Column("series_kind", String(16)),  # "theme", "category", "dataset" or NULL (no data)
     Column("series_value", String(200)),  # the theme, category or partner dataset name
     Column("description", Text),
-    Column("active", Boolean, nullable=False),  # retired candidates stay so seeding won't re-add them
+    Column(
+        "active", Boolean, nullable=False
+    ),  # retired candidates stay so seeding won't re-add them
     Column("sort_order", Integer, nullable=False),
     Column("created_at", DateTime, nullable=False),
 )
 
 # The analyst's own scores: overrides of the data-driven proposals and draft partner scores.
 priority_scores = Table(
-    "priority_scores", metadata,
+    "priority_scores",
+    metadata,
     Column("candidate_id", String(36), primary_key=True),
     Column("dimension", String(32), primary_key=True),
     Column("score", Float, nullable=False),
@@ -48,7 +52,8 @@ priority_scores = Table(
 
 # Stored scoring models (scales, weights, direction) as JSON; "default" is the analyst's.
 priority_models = Table(
-    "priority_models", metadata,
+    "priority_models",
+    metadata,
     Column("name", String(64), primary_key=True),
     Column("model_json", Text, nullable=False),
     Column("updated_at", DateTime, nullable=False),
@@ -56,11 +61,14 @@ priority_models = Table(
 
 # Consultation surveys: one row per loaded file, answers long (respondent x theme).
 surveys = Table(
-    "surveys", metadata,
+    "surveys",
+    metadata,
     Column("survey_id", String(64), primary_key=True),
     Column("file_name", Text, nullable=False),
     Column("sha256", String(64), nullable=False),
-    Column("kind", String(8), nullable=False),  # "rating" (high = more concern) or "rank" (1 = most)
+    Column(
+        "kind", String(8), nullable=False
+    ),  # "rating" (high = more concern) or "rank" (1 = most)
     Column("scale_min", Float, nullable=False),
     Column("scale_max", Float, nullable=False),
     Column("layer", String(64)),  # the area layer respondents' areas were matched against
@@ -71,7 +79,8 @@ surveys = Table(
 )
 
 survey_answers = Table(
-    "survey_answers", metadata,
+    "survey_answers",
+    metadata,
     Column("survey_id", String(64), nullable=False),
     Column("respondent", String(64), nullable=False),
     Column("area_code", String(64)),  # NULL where the respondent gave no area
@@ -83,7 +92,8 @@ Index("ix_survey_answers_survey", survey_answers.c.survey_id).ddl_if(dialect="po
 
 # A workshop for a year: model, dimensions and the data-driven evidence frozen when it opens.
 workshops = Table(
-    "workshops", metadata,
+    "workshops",
+    metadata,
     Column("workshop_id", String(36), primary_key=True),
     Column("year", Integer, nullable=False),
     Column("title", Text, nullable=False),
@@ -96,7 +106,8 @@ workshops = Table(
 )
 
 workshop_candidates = Table(
-    "workshop_candidates", metadata,
+    "workshop_candidates",
+    metadata,
     Column("workshop_id", String(36), primary_key=True),
     Column("candidate_id", String(36), primary_key=True),
     Column("name", String(200), nullable=False),
@@ -106,7 +117,8 @@ workshop_candidates = Table(
 
 # Snapshot of the data-driven proposals (and analyst overrides) the room sees.
 workshop_proposals = Table(
-    "workshop_proposals", metadata,
+    "workshop_proposals",
+    metadata,
     Column("workshop_id", String(36), primary_key=True),
     Column("candidate_id", String(36), primary_key=True),
     Column("dimension", String(32), primary_key=True),
@@ -117,7 +129,8 @@ workshop_proposals = Table(
 
 # Append-only: one row per submission (one participant, one candidate, one moment).
 workshop_submissions = Table(
-    "workshop_submissions", metadata,
+    "workshop_submissions",
+    metadata,
     Column("submission_id", String(36), primary_key=True),  # uuid4 made by the client
     Column("workshop_id", String(36), nullable=False),
     Column("participant_key", String(200), nullable=False),  # name + organisation, case-folded
@@ -128,10 +141,12 @@ workshop_submissions = Table(
     Column("submitted_at", DateTime, nullable=False),
 )
 Index("ix_workshop_submissions_workshop", workshop_submissions.c.workshop_id).ddl_if(
-    dialect="postgresql")
+    dialect="postgresql"
+)
 
 workshop_scores = Table(
-    "workshop_scores", metadata,
+    "workshop_scores",
+    metadata,
     Column("submission_id", String(36), primary_key=True),
     Column("dimension", String(32), primary_key=True),
     Column("score", Float, nullable=False),
@@ -139,7 +154,8 @@ workshop_scores = Table(
 
 # The agreed list per year with a rationale per priority; last year's feeds the movement view.
 agreed_priorities = Table(
-    "agreed_priorities", metadata,
+    "agreed_priorities",
+    metadata,
     Column("year", Integer, primary_key=True),
     Column("rank", Integer, primary_key=True),
     Column("name", String(200), nullable=False),

@@ -75,9 +75,11 @@ def _to_url(f: Filters) -> None:
         wanted["themes"] = "|".join(st.session_state["f_themes"])
     if st.session_state.get("f_cats"):
         wanted["cats"] = "|".join(st.session_state["f_cats"])
+    # Other parameters (a workshop id, a role) belong to pages: keep them.
+    others = {k: st.query_params.get(k) for k in st.query_params if k not in PARAMS}
     current = {k: st.query_params.get(k) for k in PARAMS}
     if {k: v for k, v in current.items() if v is not None} != wanted:
-        st.query_params.from_dict(wanted)
+        st.query_params.from_dict({**others, **wanted})
 
 
 def sidebar_filters() -> Filters | None:

@@ -1,0 +1,63 @@
+"""Workshop: partners score the candidate priorities live; the facilitator watches the room's
+combined result, then closes the workshop with the agreed list.
+
+Participants open /workshop?w=<id>&role=participant; the facilitator's view is /workshop?w=<id>.
+"""
+
+import streamlit as st
+
+from csp_dash.priority_workshops import get_workshop
+from csp_dash.ui import components
+from csp_dash.ui.filters import sidebar_filters
+from csp_dash.ui.priority_data import results
+from csp_dash.ui.priority_yoy import yoy_section
+from csp_dash.ui.state import db_url, engine
+from csp_dash.ui.workshop_facilitator import close_form, header, live_results
+from csp_dash.ui.workshop_participant import participant_view
+from csp_dash.ui.workshop_setup import (
+    PARTICIPANT,
+    keep_params,
+    open_form,
+    read_params,
+    workshop_list,
+)
+from csp_dash.ui.workshop_summary import summary_downloads
+
+workshop_id, role = read_params()
+if role == PARTICIPANT:
+    # Partners need no filters: everything they see was frozen when the workshop opened.
+    keep_params(workshop_id, role)
+    participant_view(workshop_id)
+    st.stop()
+
+f = sidebar_filters()
+keep_params(workshop_id, role)
+ws = get_workshop(engine(), workshop_id)
+if ws is None:
+    st.title("Workshop")
+    components.demo_banner()
+    if workshop_id:
+        st.warning(f"No workshop '{workshop_id}'.")
+    if f is None:
+        st.info("Load police.uk data on the Data page first.")
+        st.stop()
+    open_form(f)
+    workshop_list()
+    st.stop()
+
+header(ws)
+components.demo_banner()
+live_tab, agree_tab, yoy_tab = st.tabs(
+    ["Live results", "Agree the list", "Year on year"], key="wf_tab", on_change="rerun"
+)
+if live_tab.open:  # lazy: the 5-second refresh runs only while the live tab is open
+    with live_tab:
+        live_results(ws.workshop_id)
+if agree_tab.open:
+    with agree_tab:
+        res = results(db_url(), ws.workshop_id)
+        close_form(ws, res)
+        summary_downloads(res)
+if yoy_tab.open:
+    with yoy_tab:
+        yoy_section(ws.year, key="wf_yoy")
