@@ -3,7 +3,7 @@
 import streamlit as st
 
 from csp_dash import queries
-from csp_dash.ui import components, uploads
+from csp_dash.ui import components, partner_upload, uploads
 from csp_dash.ui.coverage import coverage_grid
 from csp_dash.ui.filters import sidebar_filters
 from csp_dash.ui.state import engine
@@ -51,10 +51,12 @@ if not rej.empty:
         st.dataframe(rej, hide_index=True, width="stretch")
 
 st.subheader("Load data")
-t1, t2, t3 = st.tabs(["police.uk files", "Boundaries", "Population"])
+t1, t2, t3, t4 = st.tabs(["police.uk files", "Boundaries", "Population", "Partner data"])
 with t1:
     uploads.police_upload()
 with t2:
     uploads.boundary_upload()
 with t3:
     uploads.population_upload(list(layers["layer"]) if not layers.empty else [])
+with t4:
+    partner_upload.partner_upload()

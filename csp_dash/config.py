@@ -27,6 +27,9 @@ SETTINGS = {
                 "SQLAlchemy URL of the database (DuckDB file by default; postgresql+psycopg://... to share)"),
         Setting("disclosure_threshold", "CSP_DASH_DISCLOSURE_THRESHOLD", "5",
                 "Counts below this are suppressed in public views for sensitive themes"),
+        Setting("disclosure_label", "CSP_DASH_DISCLOSURE_LABEL", "<{threshold} or suppressed",
+                "How a suppressed cell reads; {threshold} is filled in. True of primary and "
+                "complementary cells alike, so it reveals neither"),
         Setting("pseudonym_secret", "CSP_DASH_PSEUDONYM_SECRET", "",
                 "Secret for the keyed hash that pseudonymises partner victim keys"),
     ]

@@ -74,3 +74,12 @@ def test_overview_renders_for_each_layer(app_env, layer):
     at = run_app(layer=layer)
     assert at.sidebar.selectbox(key="f_layer").value == layer
     assert isinstance(at.dataframe[0].value, pd.DataFrame)
+
+
+def test_filters_survive_a_page_switch(app_env):
+    at = run_app()
+    at.sidebar.selectbox(key="f_len").set_value(24).run()
+    at.switch_page("app_pages/data.py").run()
+    at.switch_page("app_pages/overview.py").run()
+    assert not at.exception
+    assert at.sidebar.selectbox(key="f_len").value == 24

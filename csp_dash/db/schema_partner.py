@@ -12,7 +12,8 @@ from csp_dash.db.schema import metadata
 
 # One row per dataset (e.g. "police_da"): its mapping as JSON, reused on every re-import.
 partner_datasets = Table(
-    "partner_datasets", metadata,
+    "partner_datasets",
+    metadata,
     Column("dataset", String(32), primary_key=True),
     Column("theme", String(64), nullable=False),  # "Domestic abuse", "Hate", "Fire" ...
     Column("unit", String(16), nullable=False),  # "records" (crimes, incidents) or "referrals"
@@ -24,7 +25,8 @@ partner_datasets = Table(
 
 # The ingest log: one row per loaded file version; the unit of idempotency.
 partner_files = Table(
-    "partner_files", metadata,
+    "partner_files",
+    metadata,
     Column("file_id", Integer, primary_key=True, autoincrement=False),
     Column("dataset", String(32), nullable=False),
     Column("file_name", Text, nullable=False),
@@ -41,7 +43,8 @@ partner_files = Table(
 # Accepted records, one per partner row. flags is "|domestic|repeat|" style text so that any
 # flag name can be filtered with a portable LIKE; "" means no flag.
 partner_records = Table(
-    "partner_records", metadata,
+    "partner_records",
+    metadata,
     Column("dataset", String(32), nullable=False),
     Column("file_id", Integer, nullable=False),
     Column("row_no", Integer, nullable=False),
@@ -54,12 +57,14 @@ partner_records = Table(
     Column("flags", Text, nullable=False),
     Column("victim_key", String(64)),  # HMAC-SHA256 hex digest of the partner's key
 )
-Index("ix_partner_records_dataset_month", partner_records.c.dataset,
-      partner_records.c.month).ddl_if(dialect="postgresql")
+Index(
+    "ix_partner_records_dataset_month", partner_records.c.dataset, partner_records.c.month
+).ddl_if(dialect="postgresql")
 
 # Rejected rows: row number, reason and the mapped values other than the key.
 partner_rejects = Table(
-    "partner_rejects", metadata,
+    "partner_rejects",
+    metadata,
     Column("dataset", String(32), nullable=False),
     Column("file_id", Integer, nullable=False),
     Column("row_no", Integer, nullable=False),

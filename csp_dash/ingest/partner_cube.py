@@ -39,8 +39,11 @@ def dataset_sources(dataset: str, flags: list[str]) -> list[str]:
 
 
 def _delete_sources(conn: Connection, dataset: str) -> None:
-    conn.execute(delete(cube).where(or_(
-        cube.c.source == dataset, cube.c.source.startswith(f"{dataset}/", autoescape=True))))
+    conn.execute(
+        delete(cube).where(
+            or_(cube.c.source == dataset, cube.c.source.startswith(f"{dataset}/", autoescape=True))
+        )
+    )
 
 
 def record_flags(conn: Connection, dataset: str) -> list[str]:
@@ -55,9 +58,12 @@ def rebuild_partner_cube(conn: Connection, dataset: str) -> None:
     transaction. Points are first assigned to any layer loaded since they were imported."""
     pr, la = partner_records.c, location_areas.c
     flags = record_flags(conn, dataset)
-    keys = pd.read_sql(select(pr.location_key).where(pr.dataset == dataset,
-                                                     pr.location_key.is_not(None)).distinct(),
-                       conn)["location_key"].to_numpy(dtype=np.int64)
+    keys = pd.read_sql(
+        select(pr.location_key)
+        .where(pr.dataset == dataset, pr.location_key.is_not(None))
+        .distinct(),
+        conn,
+    )["location_key"].to_numpy(dtype=np.int64)
     assign_new_locations(conn, keys)
     _delete_sources(conn, dataset)
     cols = ["source", "month", "layer", "area_code", "category", "count"]
@@ -67,19 +73,30 @@ def rebuild_partner_cube(conn: Connection, dataset: str) -> None:
             flag = source.split("/", 1)[1]
             cond = cond & pr.flags.contains(f"|{flag}|", autoescape=True)
         rows = union_all(
-            select(pr.month, literal(ALL_LAYER).label("layer"), literal(ALL_AREA).label("area_code"),
-                   pr.category).where(cond),
-            select(pr.month, literal(LSOA_LAYER), pr.lsoa_code, pr.category)
-            .where(cond, pr.lsoa_code.is_not(None)),
-            select(pr.month, literal(ESTATE_LAYER), pr.estate_code, pr.category)
-            .where(cond, pr.estate_code.is_not(None)),
+            select(
+                pr.month,
+                literal(ALL_LAYER).label("layer"),
+                literal(ALL_AREA).label("area_code"),
+                pr.category,
+            ).where(cond),
+            select(pr.month, literal(LSOA_LAYER), pr.lsoa_code, pr.category).where(
+                cond, pr.lsoa_code.is_not(None)
+            ),
+            select(pr.month, literal(ESTATE_LAYER), pr.estate_code, pr.category).where(
+                cond, pr.estate_code.is_not(None)
+            ),
             select(pr.month, la.layer, la.area_code, pr.category)
             .select_from(partner_records.join(location_areas, la.location_key == pr.location_key))
             .where(cond, la.layer != LSOA_LAYER, la.area_code != ""),
         ).subquery()
-        sel = (select(literal(source), rows.c.month, rows.c.layer, rows.c.area_code,
-                      rows.c.category, func.count())
-               .group_by(rows.c.month, rows.c.layer, rows.c.area_code, rows.c.category))
+        sel = select(
+            literal(source),
+            rows.c.month,
+            rows.c.layer,
+            rows.c.area_code,
+            rows.c.category,
+            func.count(),
+        ).group_by(rows.c.month, rows.c.layer, rows.c.area_code, rows.c.category)
         conn.execute(cube.insert().from_select(cols, sel))
 
 

@@ -25,7 +25,12 @@ from csp_dash.themes import POLICE_CATEGORIES
 THEMES = ("Domestic abuse", "Hate", "Fire", "Reoffending", "Modern slavery", "FGM", "Other")
 # Every record of a dataset with one of these themes carries the theme's flag, so a
 # "Domestic abuse" extract needs no DA flag column of its own.
-THEME_FLAGS = {"Domestic abuse": "domestic", "Hate": "hate", "Modern slavery": "slavery", "FGM": "fgm"}
+THEME_FLAGS = {
+    "Domestic abuse": "domestic",
+    "Hate": "hate",
+    "Modern slavery": "slavery",
+    "FGM": "fgm",
+}
 KNOWN_FLAGS = ("domestic", "repeat", "hate")
 UNITS = ("records", "referrals")  # records = crimes and incidents; referrals are counted apart
 DATE_FORMATS = {
@@ -46,8 +51,10 @@ VIOLENCE = "Violence and sexual offences"
 def check_dataset_name(name: str) -> str:
     """The dataset name, or ValueError saying what a name may hold."""
     if not DATASET_NAME.match(name or ""):
-        raise ValueError(f"dataset name {name!r} must be 1 to 20 lower-case letters, digits or _, "
-                         "starting with a letter (e.g. police_da)")
+        raise ValueError(
+            f"dataset name {name!r} must be 1 to 20 lower-case letters, digits or _, "
+            "starting with a letter (e.g. police_da)"
+        )
     return name
 
 
@@ -79,8 +86,10 @@ class PartnerMapping:
         unknown = sorted(set(data) - known)
         if unknown:
             raise ValueError(f"unknown mapping field(s): {', '.join(unknown)}")
-        clean = {k: (v.strip() or None) if isinstance(v, str) and k.endswith("_column") else v
-                 for k, v in data.items()}
+        clean = {
+            k: (v.strip() or None) if isinstance(v, str) and k.endswith("_column") else v
+            for k, v in data.items()
+        }
         return cls(**clean)
 
     @classmethod
@@ -104,9 +113,14 @@ class PartnerMapping:
     def columns(self) -> dict[str, str]:
         """Mapped column -> what it holds, in the order a reader expects."""
         roles = {self.date_column: "date"}
-        for col, role in ((self.category_column, "category"), (self.latitude_column, "latitude"),
-                          (self.longitude_column, "longitude"), (self.lsoa_column, "LSOA code"),
-                          (self.estate_column, "estate"), (self.key_column, "key")):
+        for col, role in (
+            (self.category_column, "category"),
+            (self.latitude_column, "latitude"),
+            (self.longitude_column, "longitude"),
+            (self.lsoa_column, "LSOA code"),
+            (self.estate_column, "estate"),
+            (self.key_column, "key"),
+        ):
             if col:
                 roles.setdefault(col, role)
         for name, col in self.flags.items():
@@ -141,7 +155,9 @@ def _validate(m: PartnerMapping) -> None:
         raise ValueError("the mapping needs a date column")
     if m.date_format not in DATE_FORMATS:
         raise ValueError(f"date format {m.date_format!r} is not one of {', '.join(DATE_FORMATS)}")
-    if bool(m.category_column) == bool(m.category_value):
+    if not m.category_column and not m.category_value:
+        raise ValueError("map a category column, or give one fixed category for every row")
+    if m.category_column and m.category_value:
         raise ValueError("map either a category column or one fixed category value, not both")
     if m.category_value and len(m.category_value) > 64:
         raise ValueError("the fixed category is longer than 64 characters")
@@ -162,8 +178,22 @@ def _validate(m: PartnerMapping) -> None:
 
 
 _GUESSES = {
-    "date_column": ("date", "offence date", "incident date", "occurred", "referral date", "created"),
-    "category_column": ("category", "offence", "crime type", "type", "incident type", "classification"),
+    "date_column": (
+        "date",
+        "offence date",
+        "incident date",
+        "occurred",
+        "referral date",
+        "created",
+    ),
+    "category_column": (
+        "category",
+        "offence",
+        "crime type",
+        "type",
+        "incident type",
+        "classification",
+    ),
     "latitude_column": ("latitude", "lat"),
     "longitude_column": ("longitude", "lon", "long", "lng"),
     "lsoa_column": ("lsoa code", "lsoa", "lsoa11cd", "lsoa21cd"),

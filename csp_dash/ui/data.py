@@ -8,6 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from csp_dash import queries
+from csp_dash.db.cube import POLICE
 from csp_dash.ui.state import get_engine
 
 TTL = 600
@@ -16,9 +17,9 @@ TTL = 600
 @st.cache_data(ttl=TTL, show_spinner=False)
 def cube_counts(url: str, layer: str, by: tuple[str, ...], areas_in: tuple[str, ...] | None = None,
                 categories: tuple[str, ...] | None = None, start: date | None = None,
-                end: date | None = None) -> pd.DataFrame:
+                end: date | None = None, source: str = POLICE) -> pd.DataFrame:
     return queries.cube_counts(get_engine(url), layer=layer, by=by, areas_in=areas_in,
-                               categories=categories, start=start, end=end)
+                               categories=categories, start=start, end=end, source=source)
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)
