@@ -82,22 +82,21 @@ def _to_url(f: Filters) -> None:
         st.query_params.from_dict({**others, **wanted})
 
 
-def _restore_widget_state() -> None:
-    """Streamlit drops a page's widget state when the user switches page; copies survive."""
-    for key in PARAMS.values():
-        if key not in st.session_state and f"_keep{key}" in st.session_state:
-            st.session_state[key] = st.session_state[f"_keep{key}"]
-
-
-def _keep_widget_state() -> None:
-    for key in PARAMS.values():
-        if key in st.session_state:
-            st.session_state[f"_keep{key}"] = st.session_state[key]
+def router_filters() -> None:
+    """Draw the filters from the entry point: widget state there survives page switches
+    (Streamlit drops a page's own widget state when the user moves to another page)."""
+    st.session_state["_filters"] = _draw()
+    st.session_state["_filters_by_router"] = True
 
 
 def sidebar_filters() -> Filters | None:
-    """Draw the shared filters; None when no data is loaded yet."""
-    _restore_widget_state()
+    """The shared filters for this run; None when no data is loaded yet."""
+    if st.session_state.get("_filters_by_router"):
+        return st.session_state.get("_filters")
+    return _draw()
+
+
+def _draw() -> Filters | None:
     url = data_url()
     rng = data.month_range(url)
     if rng is None:
@@ -137,7 +136,6 @@ def sidebar_filters() -> Filters | None:
     cats = sb.multiselect("Categories", cat_names, key="f_cats", placeholder="All categories in the themes")
     f = Filters(url, end, int(length), layer, area, tuple(themes), tuple(cats or cat_names))
     _to_url(f)
-    _keep_widget_state()
     return f
 
 
