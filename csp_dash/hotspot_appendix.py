@@ -31,8 +31,9 @@ def _grid(result: HotspotResult, categories: list[str]) -> pd.DataFrame:
         s.index = s.index.set_names(["code", "category"])
         return s.reindex(full, fill_value=0).astype("int64")
 
-    grid = pd.DataFrame({"count": counts(result.current_long),
-                         "previous": counts(result.previous_long)}).reset_index()
+    grid = pd.DataFrame(
+        {"count": counts(result.current_long), "previous": counts(result.previous_long)}
+    ).reset_index()
     totals = grid.groupby("code", sort=False)[["count", "previous"]].sum().reset_index()
     totals["category"] = TOTAL
     return pd.concat([grid, totals], ignore_index=True)
@@ -55,20 +56,24 @@ def _figures(grid: pd.DataFrame, result: HotspotResult) -> pd.DataFrame:
                                           "no significant change")),
     })  # fmt: skip
     if pop is not None:
-        out["rate"] = rate_per_1000(out["count"].astype(float).to_numpy(),
-                                    grid["code"].map(pop).astype(float).to_numpy())
+        out["rate"] = rate_per_1000(
+            out["count"].astype(float).to_numpy(), grid["code"].map(pop).astype(float).to_numpy()
+        )
     return out
 
 
-def appendix_tables(result: HotspotResult, categories: list[str]) -> tuple[pd.DataFrame, pd.DataFrame]:
+def appendix_tables(
+    result: HotspotResult, categories: list[str]
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(by estate, then category; by category, then estate ranked busiest first), with
     readable column names ready to show and download."""
     fig = _figures(_grid(result, list(categories)), result)
     order = {c: i for i, c in enumerate([*categories, TOTAL])}
     fig["_cat"] = fig["category"].map(order)
     by_area = fig.sort_values(["name", "code", "_cat"], kind="stable")
-    fig["rank"] = (fig.groupby("category")["count"].rank(ascending=False, method="min")
-                   .astype("int64"))
+    fig["rank"] = (
+        fig.groupby("category")["count"].rank(ascending=False, method="min").astype("int64")
+    )
     by_cat = fig.sort_values(["_cat", "rank", "name"], kind="stable")
     return _words(by_area, result, rank=False), _words(by_cat, result, rank=True)
 
@@ -85,8 +90,9 @@ def _words(df: pd.DataFrame, result: HotspotResult, rank: bool) -> pd.DataFrame:
     }  # fmt: skip
     keep = [c for c in cols if c in df.columns and (rank or c != "rank")]
     if rank:  # category first, then the estates in rank order
-        keep = ["category", "rank", "code", "name"] + [c for c in keep if c not in
-                                                       ("category", "rank", "code", "name")]
+        keep = ["category", "rank", "code", "name"] + [
+            c for c in keep if c not in ("category", "rank", "code", "name")
+        ]
     return df[keep].rename(columns=cols).reset_index(drop=True)
 
 
@@ -101,8 +107,9 @@ def count_matrix(result: HotspotResult, categories: list[str]) -> pd.DataFrame:
     return wide.sort_values("Total", ascending=False)
 
 
-def appendix_stamp(result: HotspotResult, title: str, harm_stamp: str | None = None,
-                   today: date | None = None) -> list[str]:
+def appendix_stamp(
+    result: HotspotResult, title: str, harm_stamp: str | None = None, today: date | None = None
+) -> list[str]:
     """The lines written at the top of every appendix file."""
     today = today or date.today()
     lines = [

@@ -2,11 +2,14 @@
 contiguity weights between cells.
 
 The cube holds layer "h3": each snapped police.uk point's resolution-9 cell, assigned at
-ingest. Resolution 8 cells are their parents (``h3.cell_to_parent``), aggregated here.
+ingest. Resolution 8 cells are their parents (``h3.cell_to_parent``), aggregated here. H3
+nests only approximately: a point near a hexagon's edge can sit in a res-8 hexagon other than
+its res-9 cell's parent. Counting by parent keeps res 8 a pure regrouping of the cube.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 
 import h3
@@ -73,22 +76,35 @@ def cell_universe(
     engine: Engine, win: Window, resolution: int = H3_RESOLUTION, hull=None
 ) -> pd.Index:
     """The study area's cells: cells with any recorded crime or ASB in the window (every
-    category, so the set does not shrink with the category chosen) plus their immediate
-    neighbours, keeping those whose centre lies inside ``hull`` (the district), if given.
+    category, so the set does not shrink with the category chosen) that touch ``hull`` (the
+    district), plus their immediate neighbours whose centre lies inside it.
 
     Gi* needs the empty cells next to busy ones; the whole bounding box would add thousands
-    of empty fields and sea that say nothing about the district.
+    of empty fields and sea that say nothing about the district. A busy cell counts as touching
+    the district when its centre is within one edge length of the hull (a hexagon's corners
+    are one edge length from its centre), so cells astride the boundary are kept.
     """
     busy = cell_counts(engine, win, None, resolution, by=("area",))
-    busy = busy.loc[busy["count"] > 0, "area"].astype(str).tolist()
-    cells = set(busy)
+    busy = np.array(sorted(busy.loc[busy["count"] > 0, "area"].astype(str)), dtype=object)
+    if hull is not None and len(busy):
+        lon, lat = cell_centres(busy)
+        busy = busy[shapely.contains_xy(_widen(hull, resolution), lon, lat)]
+    neighbours = set()
     for c in busy:
-        cells.update(h3.grid_ring(c, 1))
-    ordered = np.array(sorted(cells), dtype=object)
-    if hull is not None and len(ordered):
-        lon, lat = cell_centres(ordered)
-        ordered = ordered[shapely.contains_xy(hull, lon, lat)]
-    return pd.Index(ordered, name="code", dtype=object)
+        neighbours.update(h3.grid_ring(c, 1))
+    extra = np.array(sorted(neighbours - set(busy)), dtype=object)
+    if hull is not None and len(extra):
+        lon, lat = cell_centres(extra)
+        extra = extra[shapely.contains_xy(hull, lon, lat)]
+    cells = np.sort(np.concatenate([busy, extra]).astype(str)).astype(object)
+    return pd.Index(cells, name="code", dtype=object)
+
+
+def _widen(hull, resolution: int):
+    """The hull grown by one cell edge length (degrees, generous in longitude)."""
+    edge_m = h3.average_hexagon_edge_length(resolution, unit="m")
+    lat = hull.centroid.y
+    return hull.buffer(edge_m / (111_320 * max(math.cos(math.radians(lat)), 0.1)))
 
 
 def cell_weights(cells: pd.Index, k: int = 1) -> Weights:
@@ -97,9 +113,7 @@ def cell_weights(cells: pd.Index, k: int = 1) -> Weights:
     if k not in RINGS:
         raise ValueError(f"ring distance must be one of {sorted(RINGS)}")
     inside = set(cells)
-    neighbours = {
-        c: [n for n in h3.grid_disk(c, k) if n != c and n in inside] for c in cells
-    }
+    neighbours = {c: [n for n in h3.grid_disk(c, k) if n != c and n in inside] for c in cells}
     w = W(neighbours, id_order=list(cells), silence_warnings=True)
     kind = (
         "H3 contiguity (cells sharing an edge)"
@@ -120,4 +134,3 @@ def cell_month_matrix(
     """Cells x months counts (zeros filled) for the cells of the study area."""
     df = cell_counts(engine, win, categories, resolution, by=("month", "area"))
     return month_matrix(df, cells, months)
-

@@ -10,7 +10,7 @@ import pandas as pd
 from sqlalchemy import Engine
 
 from csp_dash import queries
-from csp_dash.analysis.trends import rate_per_1000, year_on_year
+from csp_dash.analysis.trends import Z_THRESHOLD, poisson_z, rate_per_1000, year_on_year
 from csp_dash.db.cube import ALL_AREA, ALL_LAYER, LSOA_LAYER
 from csp_dash.harm import harm_totals
 from csp_dash.hotspot_areas import DISTRICT_LAYER
@@ -69,23 +69,47 @@ def _monthly(engine: Engine, layer: str, codes, categories, first, last) -> pd.D
     )  # fmt: skip
 
 
-def _totals(counts: pd.DataFrame, result: HotspotResult, population: float, w: pd.Series) -> dict:
-    cur_w, prev_w = result.query.current, result.previous
-    yoy = year_on_year(counts.assign(all=TOTAL), "all", cur_w, prev_w, keys=[TOTAL]).iloc[0]
-    in_cur = counts["month"].between(pd.Timestamp(cur_w[0]), pd.Timestamp(cur_w[1]))
-    harm = float(harm_totals(counts[in_cur], w).sum())
+def _totals(by_category: pd.DataFrame, harm: float, population: float) -> dict:
+    """Totals over a year_on_year table by category, with the same Poisson test."""
+    cur, prev = int(by_category["current"].sum()), int(by_category["previous"].sum())
+    z = poisson_z(cur, prev)
+    significant = abs(z) > Z_THRESHOLD
     return {
-        "count": int(yoy["current"]), "previous": int(yoy["previous"]),
-        "change": int(yoy["change"]), "pct": float(yoy["pct"]), "z": float(yoy["z"]),
-        "direction": yoy["direction"], "harm": harm,
-        "rate": rate_per_1000(float(yoy["current"]), population),
+        "count": cur, "previous": prev, "change": cur - prev,
+        "pct": (cur - prev) / prev * 100 if prev else float("nan"), "z": z,
+        "direction": ("increase" if cur > prev else "decrease") if significant
+        else "no significant change",
+        "harm": harm, "rate": rate_per_1000(float(cur), population),
     }  # fmt: skip
 
 
+@dataclass
+class District:
+    """The district's monthly counts by category for a result's two windows (the same for every
+    estate, so callers cache it)."""
+
+    source: DistrictSource
+    counts: pd.DataFrame  # month, category, count
+
+
+def district_counts(engine: Engine, result: HotspotResult) -> District:
+    q = result.query
+    src = district_source(engine)
+    cats = list(q.categories) if q.categories is not None else None
+    counts = _monthly(engine, src.layer, src.codes, cats, result.previous[0], q.current[1])
+    return District(src, counts)
+
+
 def estate_profile(
-    engine: Engine, result: HotspotResult, code: str, harm_weights: pd.Series
+    engine: Engine,
+    result: HotspotResult,
+    code: str,
+    harm_weights: pd.Series,
+    district: District | None = None,
+    themes: pd.DataFrame | None = None,
 ) -> EstateProfile:
-    """Profile of area ``code`` of the result's layer (figures for its period and categories)."""
+    """Profile of area ``code`` of the result's layer (figures for its period and categories).
+    ``district`` and ``themes`` (the category -> theme table) are looked up if not given."""
     q = result.query
     if code not in result.table.index:
         raise ValueError(f"'{code}' is not one of the {result.unit_word}")
@@ -93,12 +117,17 @@ def estate_profile(
     cats = list(q.categories) if q.categories is not None else None
     first, last = result.previous[0], q.current[1]
     area = _monthly(engine, q.layer, [code], cats, first, last)
-    src = district_source(engine)
-    dist = _monthly(engine, src.layer, src.codes, cats, first, last)
+    district = district or district_counts(engine, result)
+    themes = themes if themes is not None else queries.theme_table(engine)
+    src, dist = district.source, district.counts
     population = float(row["population"]) if "population" in row.index else np.nan
     district_pop = src.population(result.rate_base)
-    area_sum = _totals(area, result, population, harm_weights)
-    dist_sum = _totals(dist, result, district_pop, harm_weights)
+    keys = cats if cats is not None else list(themes["category"])
+    a = year_on_year(area, "category", q.current, result.previous, keys=keys)
+    d = year_on_year(dist, "category", q.current, result.previous, keys=keys)
+    area_harm = _harm(area, q.current, harm_weights)
+    area_sum = _totals(a, float(area_harm.sum()), population)
+    dist_sum = _totals(d, float(_harm(dist, q.current, harm_weights).sum()), district_pop)
     n = int(result.table["count"].notna().sum())
     summary = {
         "area": area_sum,
@@ -111,23 +140,22 @@ def estate_profile(
     }  # fmt: skip
     return EstateProfile(
         code, str(row["name"]), src.name, summary,
-        _category_table(engine, area, dist, result, population, district_pop, harm_weights),
+        _category_table(themes, a, d, area_harm, population, district_pop),
         _trend(area, dist, str(row["name"]), src.name, population, district_pop, first, last),
     )  # fmt: skip
+
+
+def _harm(counts: pd.DataFrame, win, w: pd.Series) -> pd.Series:
+    inside = counts["month"].between(pd.Timestamp(win[0]), pd.Timestamp(win[1]))
+    return harm_totals(counts[inside], w)
 
 
 def _int(v) -> int | None:
     return None if pd.isna(v) else int(v)
 
 
-def _category_table(engine, area, dist, result, population, district_pop, w) -> pd.DataFrame:
-    q = result.query
-    themes = queries.theme_table(engine)
-    keys = list(q.categories) if q.categories is not None else list(themes["category"])
-    a = year_on_year(area, "category", q.current, result.previous, keys=keys)
-    d = year_on_year(dist, "category", q.current, result.previous, keys=keys)
-    in_cur = area["month"].between(pd.Timestamp(q.current[0]), pd.Timestamp(q.current[1]))
-    harm = harm_totals(area[in_cur], w).reindex(a["category"]).fillna(0.0).to_numpy()
+def _category_table(themes, a, d, area_harm, population, district_pop) -> pd.DataFrame:
+    harm = area_harm.reindex(a["category"]).fillna(0.0).to_numpy()
     total = a["current"].sum()
     out = pd.DataFrame({
         "category": a["category"],
@@ -139,8 +167,9 @@ def _category_table(engine, area, dist, result, population, district_pop, w) -> 
         "district_rate": rate_per_1000(d["current"].astype(float), district_pop),
     })  # fmt: skip
     with np.errstate(divide="ignore", invalid="ignore"):
-        out["rate_ratio"] = np.where(out["district_rate"] > 0, out["rate"] / out["district_rate"],
-                                     np.nan)
+        out["rate_ratio"] = np.where(
+            out["district_rate"] > 0, out["rate"] / out["district_rate"], np.nan
+        )
     out = out.merge(themes[["category", "theme"]], on="category", how="left")
     return out.sort_values(["count", "category"], ascending=[False, True], ignore_index=True)
 

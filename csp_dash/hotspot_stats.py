@@ -44,15 +44,21 @@ class GiSettings:
 
     def statement(self) -> str:
         if self.p_method == "normal":
-            p = ("p-values from the normal approximation (two-sided), as sfhotspot and ArcGIS "
-                 "Hot Spot Analysis compute them")
+            p = (
+                "p-values from the normal approximation (two-sided), as sfhotspot and ArcGIS "
+                "Hot Spot Analysis compute them (no random draws, so no seed is needed)"
+            )
         else:
             floor = 2 / (self.permutations + 1)
-            p = (f"p-values from {self.permutations:,} conditional permutations (two-sided, "
-                 f"random seed {self.seed}; the smallest possible p is {floor:.3g})")
-        return (f"{p}; false discovery rate controlled with Benjamini-Hochberg across the units "
-                f"tested; hot and cold spots shaded where the adjusted p is at most 0.01 (99%), "
-                f"0.05 (95%) or 0.10 (90%).")
+            p = (
+                f"p-values from {self.permutations:,} conditional permutations (two-sided, "
+                f"random seed {self.seed}; the smallest possible p is {floor:.3g})"
+            )
+        return (
+            f"{p}; false discovery rate controlled with Benjamini-Hochberg across the units "
+            f"tested; hot and cold spots shaded where the adjusted p is at most 0.01 (99%), "
+            f"0.05 (95%) or 0.10 (90%)."
+        )
 
 
 def gi_table(counts: pd.Series, w: W, settings: GiSettings) -> pd.DataFrame:
@@ -134,24 +140,34 @@ def classify_periods(
     n = len(subs)
     recent = max(int(np.floor(RECENT_PROP * n)), 1)
     if n < 2:
-        return ClassResult(None, None, None, n, recent,
-                           "Classes need at least two sub-periods: choose a longer period or "
-                           "monthly sub-periods.")
+        return ClassResult(
+            None,
+            None,
+            None,
+            n,
+            recent,
+            "Classes need at least two sub-periods: choose a longer period or monthly sub-periods.",
+        )
     totals = sub_period_totals(monthly, subs)
     empty = [c for c in totals.columns if totals[c].sum() == 0]
     if settings.p_method == "normal":
         z, q = gi_star_normal_many(totals, w)
         hit = (q <= CRITICAL_P) & z.notna()
-        signals = pd.DataFrame(np.where(hit, np.sign(z.fillna(0.0)), 0).astype(int),
-                               index=totals.index, columns=totals.columns)
+        signals = pd.DataFrame(
+            np.where(hit, np.sign(z.fillna(0.0)), 0).astype(int),
+            index=totals.index,
+            columns=totals.columns,
+        )
     else:
         signals = pd.DataFrame(
             {c: period_signal(gi_table(totals[c], w, settings)) for c in totals.columns},
             index=totals.index,
         )
     classes = classify_hotspots(signals)
-    note = (f"{n} sub-periods; the last {recent} count as recent. A unit is significant in a "
-            f"sub-period where its FDR-adjusted p is at most {CRITICAL_P}.")
+    note = (
+        f"{n} sub-periods; the last {recent} count as recent. A unit is significant in a "
+        f"sub-period where its FDR-adjusted p is at most {CRITICAL_P}."
+    )
     return ClassResult(classes, signals, class_counts(classes), n, recent, note, empty)
 
 

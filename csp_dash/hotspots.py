@@ -94,7 +94,7 @@ def build_domain(engine: Engine, q: HotspotQuery) -> Domain:
             raise ValueError("too few H3 cells with crime in this period for Gi*")
         where = "inside the district hull" if hull is not None else "(no district boundary loaded)"
         return Domain(
-            "cells", cells, pd.Series(cells, index=cells), None, None,
+            "cells", cells, pd.Series("H3 cell " + cells.astype(str), index=cells), None, None,
             cell_weights(cells, q.ring), None, "cells",
             f"{len(cells):,} {RESOLUTIONS[q.resolution]} cells: every cell with any recorded "
             f"crime or ASB in the period, and its neighbours, {where}",
@@ -103,7 +103,10 @@ def build_domain(engine: Engine, q: HotspotQuery) -> Domain:
         raise ValueError("choose an area layer (estate, ward, LSOA...) for hotspots")
     gdf = area_frame(engine, q.layer)
     if gdf.empty:
-        raise ValueError(f"layer '{q.layer}' has no boundaries loaded: load them on the Data page")
+        raise ValueError(
+            f"layer '{q.layer}' has no boundaries loaded: load them on the Data page or with "
+            "`csp-dash ingest boundaries`"
+        )
     word = unit_word(q.layer)
     return Domain(
         "areas", gdf.index, gdf["name"], gdf["population"], gdf["households"],
@@ -112,9 +115,11 @@ def build_domain(engine: Engine, q: HotspotQuery) -> Domain:
     )  # fmt: skip
 
 
-def subject_label(engine: Engine, categories: Sequence[str] | None) -> str:
+def subject_label(
+    engine: Engine, categories: Sequence[str] | None, themes: pd.DataFrame | None = None
+) -> str:
     """What is being counted, in words: 'violence and sexual offences', 'acquisitive crime'..."""
-    themes = queries.theme_table(engine)
+    themes = themes if themes is not None else queries.theme_table(engine)
     if categories is None or set(categories) >= set(themes["category"]):
         return "crime and anti-social behaviour"
     if len(categories) == 1:
@@ -150,8 +155,13 @@ def _rate_base(domain: Domain, categories: Sequence[str] | None) -> tuple[str, p
     if domain.residents is None:
         return "", None
     hh = domain.households
-    if categories is not None and list(categories) == ["Burglary"] and hh is not None \
-            and hh.notna().all() and (hh > 0).all():
+    if (
+        categories is not None
+        and list(categories) == ["Burglary"]
+        and hh is not None
+        and hh.notna().all()
+        and (hh > 0).all()
+    ):
         return "households", hh
     return ("residents", domain.residents) if domain.residents.notna().any() else ("", None)
 
@@ -165,17 +175,23 @@ def _missing_months(engine: Engine, wins: Sequence[Window]) -> list[date]:
 
 
 def analyse(
-    engine: Engine, q: HotspotQuery, harm_weights: pd.Series, domain: Domain | None = None
+    engine: Engine,
+    q: HotspotQuery,
+    harm_weights: pd.Series,
+    domain: Domain | None = None,
+    themes: pd.DataFrame | None = None,
 ) -> HotspotResult:
-    """Everything the page and the CLI show for one filter."""
+    """Everything the page and the CLI show for one filter (``domain`` and the category ->
+    theme table are looked up when not given)."""
     domain = domain or build_domain(engine, q)
     previous, comparison = comparison_window(q.current)
     cats = list(q.categories) if q.categories is not None else None
     if domain.unit == "cells":
         cur = cell_counts(engine, q.current, cats, q.resolution)
         prev = cell_counts(engine, previous, cats, q.resolution)
-        monthly = cell_month_matrix(engine, q.current, cats, domain.units,
-                                    months_in(q.current), q.resolution)
+        monthly = cell_month_matrix(
+            engine, q.current, cats, domain.units, months_in(q.current), q.resolution
+        )
     else:
         cur = window_counts(engine, q.layer, q.current, cats)
         prev = window_counts(engine, q.layer, previous, cats)
@@ -187,10 +203,12 @@ def analyse(
         table.insert(0, "population", population.reindex(table.index).astype(float))
     gi = gi_table(table["count"], domain.weights.w, q.gi)
     table = table.join(gi[["gi_z", "p", "p_fdr", "significance", "neighbours"]])
-    classes = classify_periods(monthly, sub_periods(q.current, q.sub_period), domain.weights.w, q.gi)
+    classes = classify_periods(
+        monthly, sub_periods(q.current, q.sub_period), domain.weights.w, q.gi
+    )
     table["class"] = classes.classes if classes.classes is not None else None
     table.insert(0, "name", domain.names.reindex(table.index))
-    label = subject_label(engine, cats)
+    label = subject_label(engine, cats, themes)
     return HotspotResult(
         query=q,
         table=table,

@@ -37,8 +37,11 @@ def compare_periods(counts: pd.DataFrame, themes: pd.DataFrame, last_month: date
     asb = counts[counts["category"] == ASB].assign(group=ASB)
     totals = year_on_year(pd.concat([crime, asb]), "group", current, previous, keys=[ALL_CRIME, ASB])
     totals = totals.set_index("group")
+    missing = cats.attrs.get("missing_months", [])
+    for table in (cats, theme_yoy):
+        table.attrs = {}  # dates in attrs would travel into Arrow metadata when drawn
     return PeriodComparison(current, previous, cats, theme_yoy, totals.loc[ALL_CRIME],
-                            totals.loc[ASB], cats.attrs.get("missing_months", []))
+                            totals.loc[ASB], missing)
 
 
 def window_label(window: Window) -> str:

@@ -45,3 +45,8 @@ def area_options(url: str, layer: str) -> dict[str, str]:
 @st.cache_data(ttl=TTL, show_spinner=False)
 def area_table(url: str, layer: str) -> pd.DataFrame:
     return queries.area_table(get_engine(url), layer)
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def cube_layers(url: str) -> list[str]:
+    return queries.cube_layers(get_engine(url))

@@ -11,10 +11,8 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from csp_dash import queries
 from csp_dash.db.cube import ALL_LAYER
 from csp_dash.ui import data
-from csp_dash.ui.state import engine
 
 LENGTHS = [3, 6, 12, 24, 36, 60]
 LAYER_LABELS = {"all": "Whole area", "lsoa": "LSOA", "ward": "Ward", "estate": "Estate",
@@ -103,7 +101,7 @@ def _draw() -> Filters | None:
         st.sidebar.info("No crime data loaded yet: use the Data page.")
         return None
     months = list(pd.date_range(rng[0], rng[1], freq="MS").date)[::-1]
-    layer_names = queries.cube_layers(engine())
+    layer_names = data.cube_layers(url)
     _from_url(months, layer_names)
     sb = st.sidebar
     sb.markdown("#### Filters")

@@ -1,0 +1,67 @@
+"""Estate hotspots: where crime concentrates, and whether a cluster is real (Gi* with FDR control,
+classes over time, concentration), with the estate profile and the partners-only appendices."""
+
+import streamlit as st
+
+from csp_dash import harm
+from csp_dash.ui import components, hotspot_data, hotspot_map, hotspot_panels, hotspot_sections
+from csp_dash.ui.filters import sidebar_filters
+
+f = sidebar_filters()
+st.title("Estate hotspots")
+components.demo_banner()
+if f is None:
+    st.info("Load police.uk data on the Data page to find hotspots.")
+    st.stop()
+layers = hotspot_data.map_layers(f.url)
+if not layers:
+    st.info("Load boundaries (estates, wards or LSOAs) on the Data page to map hotspots.")
+    st.stop()
+
+ctl = hotspot_panels.controls(f, layers)
+if ctl.note:
+    st.info(ctl.note)
+weights = hotspot_panels.harm_key(f.url, ctl.scheme)
+harm_stamp = harm.weights_stamp(ctl.scheme, hotspot_data.harm_weights(f.url, ctl.scheme))
+try:
+    result = hotspot_data.analyse(f.url, ctl.mapped, ctl.scheme, weights)
+    # The area layer's own figures (profile, appendices) when the map shows cells.
+    area_result = result if ctl.cells is None else None
+except ValueError as exc:
+    st.warning(str(exc))
+    st.stop()
+
+
+def areas():
+    return area_result or hotspot_data.analyse(f.url, ctl.areas, ctl.scheme, weights)
+
+
+hotspot_panels.headline(result)
+hotspot_map.draw(
+    hotspot_map.map_view(
+        f.url, ctl.areas, ctl.cells, ctl.metric, ctl.basemap, ctl.scheme, weights, f.area
+    )
+)
+hotspot_panels.method_panel(result)
+
+# Stable labels: a label that changed with the layer would reset the open tab.
+names = ["Hotspots", "Classes over time", "Concentration", "Area profile", "Appendices"]
+# Only the open tab runs (on_change="rerun"): a filter change pays for what is on screen.
+tabs = st.tabs(names, key="hs_tab", on_change="rerun")
+if tabs[0].open:
+    with tabs[0]:
+        hotspot_sections.ranked_table(result, harm_stamp)
+if tabs[1].open:
+    with tabs[1]:
+        hotspot_sections.classes_section(result)
+if tabs[2].open:
+    with tabs[2]:
+        hotspot_sections.concentration_section(result)
+if tabs[3].open:
+    with tabs[3]:
+        hotspot_sections.profile_section(f.url, ctl.areas, areas(), ctl.scheme, weights,
+                                         f.area)  # fmt: skip
+if tabs[4].open:
+    with tabs[4]:
+        hotspot_sections.appendix_section(f.url, ctl.areas, areas(), ctl.scheme, weights,
+                                          f.categories, harm_stamp)  # fmt: skip

@@ -1,0 +1,346 @@
+"""pydeck map builders: area polygons (GeoJsonLayer) and H3 cells (H3HexagonLayer), coloured on
+the server, with a bounded payload and no map token.
+
+No basemap by default: a blank MapLibre style object, so nothing is fetched and the map works
+offline. The optional basemap is CARTO's token-free Positron, fetched by the browser.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import weakref
+from dataclasses import dataclass
+from urllib.parse import quote
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pydeck as pdk
+import shapely
+from pydeck.bindings.json_tools import default_serialize
+
+from csp_dash.analysis.gistar import SIGNIFICANCE_LABELS
+from csp_dash.analysis.hotspot_classes import CLASSES
+
+#: A style with only a background: MapLibre draws it without any network request.
+BLANK_STYLE = {
+    "version": 8,
+    "name": "blank",
+    "sources": {},
+    "layers": [{"id": "background", "type": "background",
+                "paint": {"background-color": "#f4f3ef"}}],
+}  # fmt: skip
+BLANK_STYLE_URL = "data:application/json;charset=utf-8," + quote(
+    json.dumps(BLANK_STYLE, separators=(",", ":"))
+)
+BASEMAP_STYLE = "https://basemaps.cartocdn.com/gl/positron-gl-style/style.json"
+#: Coordinates are rounded to 5 decimal places (about 1 m): finer adds bytes, not detail.
+DECIMALS = 5
+#: Most cells drawn; beyond this the busiest are kept (and the page says so).
+MAX_CELLS = 8_000
+NO_DATA = (200, 200, 200, 90)
+ZERO = (250, 250, 240, 150)
+# Outline width in metres for the area picked in the sidebar (others get the 1 px minimum).
+HIGHLIGHT_M = 40
+FILL_ALPHA = 190
+
+# ColorBrewer YlOrRd (6 classes) for counts, rates and harm.
+SEQUENTIAL = [(255, 255, 178), (254, 217, 118), (254, 178, 76), (253, 141, 60), (240, 59, 32),
+              (189, 0, 38)]  # fmt: skip
+# Hot and cold spots in ArcGIS's colours, hottest to coldest (as SIGNIFICANCE_LABELS).
+GI_COLOURS = dict(zip(SIGNIFICANCE_LABELS, [
+    (178, 24, 43), (239, 138, 98), (253, 219, 199), (235, 235, 235), (209, 229, 240),
+    (103, 169, 207), (33, 102, 172)], strict=True))  # fmt: skip
+CLASS_COLOURS = dict(zip(CLASSES, [
+    (165, 0, 38), (244, 109, 67), (253, 174, 97), (254, 224, 144),
+    (49, 54, 149), (69, 117, 180), (116, 173, 209), (171, 217, 233),
+    (153, 112, 171), (235, 235, 235)], strict=True))  # fmt: skip
+CHANGE_CLASSES = [
+    ("significant increase (z > 2)", (202, 0, 32)),
+    ("increase, not significant", (244, 165, 130)),
+    ("no change", (235, 235, 235)),
+    ("decrease, not significant", (146, 197, 222)),
+    ("significant decrease (z < -2)", (5, 113, 176)),
+]
+
+METRICS = {
+    "count": "Count",
+    "rate": "Rate per 1,000",
+    "harm": "Harm",
+    "change": "Change on the comparison period",
+    "gi": "Gi* hot and cold spots",
+    "class": "Hotspot class over time",
+}
+
+
+class CompactDeck(pdk.Deck):
+    """A Deck whose JSON has no indentation: pydeck indents by 2 spaces, which puts every
+    coordinate on its own line and more than doubles what the browser downloads."""
+
+    def to_json(self) -> str:
+        # Built once: Streamlit serialises the deck and the page measures the same string.
+        # (Kept outside the instance: pydeck would serialise any attribute we added.)
+        if self not in _JSON:
+            _JSON[self] = json.dumps(
+                self, sort_keys=True, default=default_serialize, separators=(",", ":")
+            )
+        return _JSON[self]
+
+
+_JSON: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+class PrebuiltDeck(CompactDeck):
+    """A deck whose JSON was built (and cached) before: Streamlit reads only its JSON and its
+    tooltip, so a cached map costs nothing to send again."""
+
+    def __init__(self, deck_json: str, tooltip: dict) -> None:
+        super().__init__(layers=[], tooltip=tooltip, map_provider="carto", map_style=None)
+        _JSON[self] = deck_json
+
+
+@dataclass
+class Colouring:
+    fill: list[tuple[int, int, int, int]]
+    legend: list[tuple[str, tuple[int, int, int]]]
+    title: str
+
+
+def _fmt(v: float) -> str:
+    if abs(v) >= 100:
+        return f"{v:,.0f}"
+    return f"{v:,.1f}".rstrip("0").rstrip(".") if v % 1 else f"{v:,.0f}"
+
+
+def sequential(values: pd.Series, title: str) -> Colouring:
+    """Quantile classes (up to 6) on the values above zero; zero has its own pale class and
+    missing is grey. (Counts are mostly zero in small cells: quantiles over them would put
+    most classes at 0 to 1.)"""
+    v = values.astype(float)
+    ok = v[v > 0].dropna()
+    edges = np.unique(np.quantile(ok, np.linspace(0, 1, len(SEQUENTIAL) + 1))) if len(ok) else []
+    if len(edges) < 2:
+        edges = np.array([ok.min(), ok.max()]) if len(ok) else np.array([0.0, 0.0])
+    k = np.clip(np.searchsorted(edges, v.fillna(edges[0]), side="right") - 1, 0, len(edges) - 2)
+    # Stretch the palette over however many classes the data allow.
+    pick = np.round(np.linspace(0, len(SEQUENTIAL) - 1, max(len(edges) - 1, 1))).astype(int)
+    colours = [SEQUENTIAL[i] for i in pick]
+    fill = [
+        NO_DATA if np.isnan(x) else ZERO if x <= 0 else (*colours[i], FILL_ALPHA)
+        for x, i in zip(v.to_numpy(), k, strict=True)
+    ]
+    legend = [(f"{_fmt(edges[i])} to {_fmt(edges[i + 1])}", colours[i])
+              for i in range(len(edges) - 1)]  # fmt: skip
+    if (v <= 0).any():
+        legend.insert(0, ("0", ZERO[:3]))
+    if v.isna().any():
+        legend.append(("no figure", NO_DATA[:3]))
+    return Colouring(fill, legend, title)
+
+
+def categorical(values: pd.Series, palette: dict, title: str) -> Colouring:
+    fill = [(*palette.get(x, NO_DATA[:3]), FILL_ALPHA) for x in values]
+    present = set(values)
+    legend = [(k, c) for k, c in palette.items() if k in present]
+    return Colouring(fill, legend, title)
+
+
+def change_classes(z: pd.Series) -> pd.Series:
+    labels = [c for c, _ in CHANGE_CLASSES]
+    return pd.Series(
+        np.select([z > 2, z > 0, z == 0, z >= -2], labels[:4], labels[4]), index=z.index
+    )
+
+
+def colouring(table: pd.DataFrame, metric: str, rate_base: str = "residents") -> Colouring:
+    """Fill colours and legend for one metric of a hotspot table."""
+    if metric == "count":
+        return sequential(table["count"], "Count")
+    if metric == "rate":
+        return sequential(table["rate"], f"Rate per 1,000 {rate_base}")
+    if metric == "harm":
+        return sequential(table["harm"], "Harm (weighted count)")
+    if metric == "change":
+        return categorical(change_classes(table["z"]), dict(CHANGE_CLASSES), "Change (Poisson z)")
+    if metric == "gi":
+        return categorical(table["significance"], GI_COLOURS, "Gi* (FDR-adjusted)")
+    if metric == "class":
+        return categorical(table["class"].fillna("no pattern"), CLASS_COLOURS, "Hotspot class")
+    raise ValueError(f"unknown map metric '{metric}'")
+
+
+def _num(v, fmt: str = "{:,.0f}") -> str:
+    return "n/a" if v is None or pd.isna(v) else fmt.format(v)
+
+
+def tooltips(table: pd.DataFrame, unit_word: str, rate_base: str, named: bool = True) -> list[str]:
+    """One plain-text tooltip per unit: name, figures and rank. Kept short, as it is payload:
+    cells (``named=False``) leave out their meaningless id and the harm rank."""
+    n = len(table)
+    cls = table["class"] if "class" in table.columns else pd.Series(None, index=table.index)
+    cols = ["name", "count", "rank_count", "rate", "rank_rate", "harm", "rank_harm", "change",
+            "pct", "direction", "gi_z", "significance"]  # fmt: skip
+    tips = []
+    for (name, count, rk, rate, rr, harm, rh, change, pct, direction, z, sig), c in zip(
+        zip(*(table[col] for col in cols), strict=True), cls, strict=True
+    ):
+        lines = [str(name)] if named else []
+        lines.append(f"Count {count:,} (rank {_num(rk)} of {n:,} {unit_word})")
+        if rate_base and not pd.isna(rate):
+            lines.append(f"Rate {rate:,.1f} per 1,000 {rate_base} (rank {_num(rr)})")
+        lines.append(f"Harm {harm:,.0f}" + (f" (rank {_num(rh)})" if named else ""))
+        pct_text = "" if pd.isna(pct) else f", {pct:+.0f}%"
+        quiet = not named  # cells: say only what is notable
+        change_text = "" if quiet and direction == "no significant change" else f": {direction}"
+        lines.append(f"Change {change:+,}{pct_text}{change_text}")
+        sig_text = "" if quiet and sig == "not significant" else f": {sig}"
+        lines.append(f"Gi* z {_num(z, '{:+.2f}')}{sig_text}")
+        if isinstance(c, str) and not (quiet and c == "no pattern"):
+            lines.append(f"Over time: {c}")
+        tips.append("\n".join(lines))
+    return tips
+
+
+def simplified_geometry(gdf: gpd.GeoDataFrame) -> list[dict]:
+    """GeoJSON geometry dicts, simplified to ~1/2000 of the layer's extent and rounded."""
+    minx, miny, maxx, maxy = gdf.total_bounds
+    tol = max(maxx - minx, maxy - miny) / 2000
+    geoms = shapely.simplify(gdf.geometry.values, tol, preserve_topology=True)
+    geoms = shapely.set_precision(geoms, 10**-DECIMALS)
+    return [
+        json.loads(shapely.to_geojson(g)) if g is not None and not g.is_empty else None
+        for g in geoms
+    ]
+
+
+def area_features(
+    codes: pd.Index,
+    geometry: list[dict],
+    fill: list | None = None,
+    tips: list[str] | None = None,
+    highlight: str | None = None,
+) -> dict:
+    """A FeatureCollection: geometry plus only what the map needs (colour, tooltip, outline
+    width); outlines alone when ``fill`` and ``tips`` are None."""
+    feats = []
+    for i, (code, geom) in enumerate(zip(codes, geometry, strict=True)):
+        if geom is None:
+            continue
+        props = {"line": HIGHLIGHT_M if code == highlight else 0}
+        if fill is not None:
+            props["fill"] = list(fill[i])
+        if tips is not None:
+            props["tip"] = tips[i]
+        feats.append({"type": "Feature", "geometry": geom, "properties": props})
+    return {"type": "FeatureCollection", "features": feats}
+
+
+def cell_rows(table: pd.DataFrame, fill, tips) -> tuple[list[dict], int]:
+    """H3 rows to draw: cells with a count or a signal; the busiest MAX_CELLS. Returns the rows
+    and how many were left off."""
+    keep = (table["count"] > 0) | (table["significance"] != "not significant")
+    if "class" in table.columns:
+        keep |= table["class"].fillna("no pattern") != "no pattern"
+    idx = np.flatnonzero(keep.to_numpy())
+    left_off = max(0, len(idx) - MAX_CELLS)
+    if left_off:
+        idx = idx[np.argsort(-table["count"].to_numpy()[idx], kind="stable")[:MAX_CELLS]]
+    codes = table.index.to_numpy()
+    return [{"hex": codes[i], "fill": list(fill[i]), "tip": tips[i]} for i in idx], left_off
+
+
+def view_state(
+    bounds: tuple[float, float, float, float], width_px: int = 1000, height_px: int = 560
+) -> pdk.ViewState:
+    """Centre and zoom that fit the bounds (Web Mercator, 512 px tiles as deck.gl uses)."""
+    minx, miny, maxx, maxy = bounds
+    lat = (miny + maxy) / 2
+    lon_span = max(maxx - minx, 1e-4)
+    lat_span = max((maxy - miny) / max(math.cos(math.radians(lat)), 0.1), 1e-4)
+    zoom = min(
+        math.log2(width_px * 360 / (512 * lon_span)), math.log2(height_px * 360 / (512 * lat_span))
+    )
+    return pdk.ViewState(longitude=(minx + maxx) / 2, latitude=lat, zoom=round(zoom - 0.2, 2))
+
+
+def build_deck(
+    view: pdk.ViewState,
+    areas: dict | None = None,
+    cells: list[dict] | None = None,
+    outlines: dict | None = None,
+    basemap: bool = False,
+) -> pdk.Deck:
+    """The deck: filled areas or filled cells (with area outlines for orientation)."""
+    layers = []
+    if cells is not None:
+        layers.append(
+            pdk.Layer(
+                "H3HexagonLayer",
+                data=cells,
+                get_hexagon="hex",
+                get_fill_color="fill",
+                stroked=False,
+                filled=True,
+                extruded=False,
+                pickable=True,
+                auto_highlight=True,
+            )
+        )
+    if areas is not None:
+        layers.append(
+            pdk.Layer(
+                "GeoJsonLayer",
+                data=areas,
+                get_fill_color="properties.fill",
+                get_line_color=[60, 60, 60, 200],
+                line_width_min_pixels=1,
+                get_line_width="properties.line",
+                stroked=True,
+                filled=True,
+                pickable=True,
+                auto_highlight=True,
+            )
+        )
+    if outlines is not None:
+        layers.append(
+            pdk.Layer(
+                "GeoJsonLayer",
+                data=outlines,
+                filled=False,
+                stroked=True,
+                get_line_color=[50, 50, 50, 160],
+                line_width_min_pixels=1,
+                get_line_width="properties.line",
+                pickable=False,
+            )
+        )
+    deck = CompactDeck(
+        layers=layers,
+        initial_view_state=view,
+        map_provider="carto",
+        map_style=None,
+        tooltip={"text": "{tip}"},
+    )
+    # Streamlit's frontend wants a string style; a data: URL carries the blank style inline.
+    deck.map_style = BASEMAP_STYLE if basemap else BLANK_STYLE_URL
+    return deck
+
+
+def payload_kb(deck: pdk.Deck) -> float:
+    """Size of the deck JSON the browser receives, in KB."""
+    return len(deck.to_json().encode("utf-8")) / 1024
+
+
+def legend_html(c: Colouring) -> str:
+    chips = "".join(
+        f'<span style="display:inline-flex;align-items:center;margin:0 12px 4px 0">'
+        f'<span style="width:14px;height:14px;border:1px solid #777;margin-right:5px;'
+        f'background:rgb{tuple(rgb)}"></span>{_escape(label)}</span>'
+        for label, rgb in c.legend
+    )
+    return f'<div style="font-size:0.85rem"><b>{_escape(c.title)}</b>: {chips}</div>'
+
+
+def _escape(text: str) -> str:
+    return str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
