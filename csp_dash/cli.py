@@ -13,17 +13,8 @@ from pathlib import Path
 
 from sqlalchemy.exc import OperationalError
 
-from csp_dash.db.engine import init_db, make_engine
+from csp_dash.cli_common import close_engines, open_engine
 from csp_dash.ingest.errors import IngestError
-
-_ENGINES: list = []
-
-
-def _engine(args: argparse.Namespace):
-    """Open the database (closed again when the command ends) and make sure its schema exists."""
-    engine = make_engine(args.db)
-    _ENGINES.append(engine)
-    return engine
 
 
 def _progress(done: int, total: int, message: str) -> None:
@@ -35,8 +26,7 @@ def _progress(done: int, total: int, message: str) -> None:
 def cmd_demo(args: argparse.Namespace) -> int:
     from csp_dash.demo_loader import load_demo
 
-    engine = _engine(args)
-    init_db(engine)
+    engine = open_engine(args)
     summary = load_demo(engine, Path(args.out) if args.out else None, progress=_progress)
     print(f"Synthetic demo data loaded: {summary}")
     return 0
@@ -46,8 +36,7 @@ def cmd_ingest_police(args: argparse.Namespace) -> int:
     from csp_dash.ingest.police import ingest_police
     from csp_dash.queries import missing_months
 
-    engine = _engine(args)
-    init_db(engine)
+    engine = open_engine(args)
     report = ingest_police(engine, args.paths, progress=_progress)
     for f in report.files:
         if f.status == "refused":
@@ -71,8 +60,7 @@ def cmd_ingest_police(args: argparse.Namespace) -> int:
 def cmd_ingest_boundaries(args: argparse.Namespace) -> int:
     from csp_dash.ingest.boundaries import import_boundaries
 
-    engine = _engine(args)
-    init_db(engine)
+    engine = open_engine(args)
     n = import_boundaries(engine, args.path, args.layer, args.code_field, args.name_field)
     print(f"layer '{args.layer}': {n} areas loaded; crimes reassigned and the cube rebuilt")
     return 0
@@ -81,8 +69,7 @@ def cmd_ingest_boundaries(args: argparse.Namespace) -> int:
 def cmd_ingest_population(args: argparse.Namespace) -> int:
     from csp_dash.ingest.boundaries import import_population
 
-    engine = _engine(args)
-    init_db(engine)
+    engine = open_engine(args)
     n = import_population(engine, args.path, args.layer, args.code_field, args.population_field,
                           args.households_field)
     print(f"layer '{args.layer}': population set for {n} areas")
@@ -92,8 +79,7 @@ def cmd_ingest_population(args: argparse.Namespace) -> int:
 def cmd_counts(args: argparse.Namespace) -> int:
     from csp_dash.queries import cube_counts
 
-    engine = _engine(args)
-    init_db(engine)
+    engine = open_engine(args)
     by = [b.strip() for b in args.by.split(",") if b.strip()]
     df = cube_counts(engine, layer=args.layer, by=by,
                      categories=[args.category] if args.category else None)
@@ -178,8 +164,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             return 3
         raise
     finally:
-        while _ENGINES:
-            _ENGINES.pop().dispose()
+        close_engines()
 
 
 if __name__ == "__main__":

@@ -78,12 +78,10 @@ def result_json(result: HotspotResult) -> dict:
 
 def cmd_hotspots(args: argparse.Namespace) -> int:
     from csp_dash import harm
-    from csp_dash.db.engine import init_db, make_engine
+    from csp_dash.cli_common import engine_for
     from csp_dash.queries import month_range
 
-    engine = make_engine(args.db)
-    try:
-        init_db(engine)
+    with engine_for(args) as engine:
         span = month_range(engine)
         if span is None:
             print("error: no crime data loaded", file=sys.stderr)
@@ -101,8 +99,6 @@ def cmd_hotspots(args: argparse.Namespace) -> int:
             sub_period=args.sub_period,
         )
         result = analyse(engine, q, harm.weights(engine, args.harm))
-    finally:
-        engine.dispose()
     if args.format == "json":
         print(json.dumps(result_json(result), indent=1))
     else:

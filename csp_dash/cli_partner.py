@@ -7,13 +7,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from csp_dash.db.engine import init_db, make_engine
-
-
-def _engine(args: argparse.Namespace):
-    engine = make_engine(args.db)
-    init_db(engine)
-    return engine
+from csp_dash.cli_common import open_engine as _engine
 
 
 def cmd_ingest_partner(args: argparse.Namespace) -> int:

@@ -5,22 +5,10 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from contextlib import contextmanager
 
 import pandas as pd
 
-from csp_dash.db.engine import init_db, make_engine
-
-
-@contextmanager
-def _engine(args: argparse.Namespace):
-    """An initialised engine, disposed when the command ends (DuckDB releases its file)."""
-    engine = make_engine(args.db)
-    try:
-        init_db(engine)
-        yield engine
-    finally:
-        engine.dispose()
+from csp_dash.cli_common import engine_for as _engine
 
 
 def cmd_ingest_survey(args: argparse.Namespace) -> int:
