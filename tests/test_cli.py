@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 from shapely.geometry import box
 
-from csp_dash import cli
+from csp_dash import cli_common
 from csp_dash.cli import main
 from tests.policeuk_files import (
     HEADER,
@@ -243,13 +243,13 @@ def test_counts_json_and_csv(capsys, url, tmp_path: Path):
 
 
 def test_main_closes_its_database_connections(monkeypatch, capsys, url):
-    opened, original = [], cli.make_engine  # the autouse fixture's wrapper, which records too
+    opened, original = [], cli_common.make_engine
 
     def make_engine(u=None):
         opened.append(original(u))
         return opened[-1]
 
-    monkeypatch.setattr(cli, "make_engine", make_engine)
+    monkeypatch.setattr(cli_common, "make_engine", make_engine)
     assert main(["counts", "--db", url]) == 0
     assert len(opened) == 1
     assert opened[0].pool.checkedin() == 0  # no idle connection left in the pool
