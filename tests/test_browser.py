@@ -71,7 +71,8 @@ def test_page_renders_without_error(server, browser, page):
     _, title, _, url = page
     SHOTS.mkdir(parents=True, exist_ok=True)
     tab = browser.new_page(viewport={"width": 1400, "height": 1000})
-    tab.goto(f"{server}/{url}")
+    # The default page lives at the root; Streamlit serves it under no other path.
+    tab.goto(f"{server}/" if url == "overview" else f"{server}/{url}")
     tab.wait_for_selector("h1", timeout=120_000)
     # Wait until the script run ends (the status widget shows while it runs).
     tab.wait_for_function("!document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=120_000)
@@ -79,7 +80,9 @@ def test_page_renders_without_error(server, browser, page):
     tab.screenshot(path=str(SHOTS / f"{url}.png"), full_page=True)
     errors = tab.locator('[data-testid="stException"], [data-testid="stAlertContentError"]')
     assert errors.count() == 0, errors.first.inner_text()
-    assert "synthetic demo data" in tab.inner_text("body")
+    body = tab.inner_text("body")
+    assert "synthetic demo data" in body
+    assert "Page not found" not in body
     nav = tab.locator('[data-testid="stSidebarNav"]').inner_text()
     assert title in nav
     tab.close()
