@@ -5,6 +5,7 @@ import streamlit as st
 from csp_dash.overview import ALL_CRIME, compare_periods, window_label
 from csp_dash.ui import components, data
 from csp_dash.ui.filters import area_label, sidebar_filters
+from csp_dash.ui.trends_headlines import headline_list
 
 f = sidebar_filters()
 st.title("Overview")
@@ -18,6 +19,7 @@ themes = data.theme_table(f.url)
 cmp = compare_periods(counts, themes, f.end)
 st.markdown(f"**{window_label(cmp.current)}** against **{window_label(cmp.previous)}**, "
             f"{area_label(f)}. A change is *significant* where the Poisson z exceeds 2 in size.")
+headline_list(f, counts, themes)
 if cmp.missing_months:
     st.warning("No data for " + ", ".join(f"{m:%b %Y}" for m in cmp.missing_months)
                + ": totals for these periods are incomplete.")

@@ -52,17 +52,30 @@ def _season(category: str, months: pd.DatetimeIndex) -> np.ndarray:
     return 1 + cat.amplitude * np.cos(2 * np.pi * (months.month.to_numpy() - cat.peak) / 12)
 
 
-def _rows(area: str, months: pd.DatetimeIndex, yearly: dict[str, float],
-          growth: dict[str, float], population: float, rng: np.random.Generator) -> list[dict]:
+def _rows(
+    area: str,
+    months: pd.DatetimeIndex,
+    yearly: dict[str, float],
+    growth: dict[str, float],
+    population: float,
+    rng: np.random.Generator,
+) -> list[dict]:
     ago = np.arange(len(months))[::-1]
     pop = population * (1 + NATIONAL_GROWTH_POP) ** (-(ago // 12))  # steps once a year
     rows = []
     for category, last_year in yearly.items():
         lam = last_year / 12 * (1 + growth[category]) ** (-ago / 12) * _season(category, months)
         counts = rng.poisson(lam)
-        rows += [{"area": area, "period": f"{m:%Y-%m}", "category": category, "count": int(n),
-                  "population": round(float(p))} for m, n, p in zip(months, counts, pop,
-                                                                    strict=True)]
+        rows += [
+            {
+                "area": area,
+                "period": f"{m:%Y-%m}",
+                "category": category,
+                "count": int(n),
+                "population": round(float(p)),
+            }
+            for m, n, p in zip(months, counts, pop, strict=True)
+        ]
     return rows
 
 
@@ -72,14 +85,17 @@ def write_comparison_files(files: DemoFiles, seed: int = SEED) -> list[Path]:
     months = _months(files)
     folder = files.root / "comparison"
     folder.mkdir(parents=True, exist_ok=True)
-    national = _rows(NATIONAL, months, NATIONAL_LAST_YEAR, NATIONAL_GROWTH,
-                     NATIONAL_POPULATION, rng)
+    national = _rows(
+        NATIONAL, months, NATIONAL_LAST_YEAR, NATIONAL_GROWTH, NATIONAL_POPULATION, rng
+    )
     local_pop = float(pd.read_csv(files.population_csv)["population"].sum())
     peers = []
     for area, pop in PEERS.items():
         scale = rng.lognormal(0.0, 0.18, size=len(CATEGORIES))
-        yearly = {c: spec.last_year * pop / local_pop * s
-                  for (c, spec), s in zip(CATEGORIES.items(), scale, strict=True)}
+        yearly = {
+            c: spec.last_year * pop / local_pop * s
+            for (c, spec), s in zip(CATEGORIES.items(), scale, strict=True)
+        }
         growth = {c: spec.growth + rng.normal(0, 0.03) for c, spec in CATEGORIES.items()}
         peers += _rows(area, months, yearly, growth, pop, rng)
     paths = [folder / "england_and_wales.csv", folder / "peers.csv"]
@@ -95,5 +111,10 @@ def load(engine: Engine, files: DemoFiles) -> None:
     last = pd.Timestamp(f"{files.months[-1]}-01")
     step = (last - pd.DateOffset(months=SHOPLIFTING_STEP[0] - 1)).date()
     if EVENT_LABEL not in set(list_events(engine)["label"]):  # a rebuild must not repeat it
-        add_event(engine, date(step.year, step.month, 1), EVENT_LABEL, scope="Shoplifting",
-                  kind="recording change")
+        add_event(
+            engine,
+            date(step.year, step.month, 1),
+            EVENT_LABEL,
+            scope="Shoplifting",
+            kind="recording change",
+        )

@@ -22,12 +22,25 @@ from csp_dash.overview import compare_periods
 from csp_dash.themes import ASB
 
 TRENDS_PATH = "trends"
-FIELDS = ["label", "kind", "category", "theme", "current", "previous", "change", "pct", "z",
-          "significant", "direction", "sentence"]
+FIELDS = [
+    "label",
+    "kind",
+    "category",
+    "theme",
+    "current",
+    "previous",
+    "change",
+    "pct",
+    "z",
+    "significant",
+    "direction",
+    "sentence",
+]
 
 
-def headline_items(counts: pd.DataFrame, themes: pd.DataFrame, last_month: date,
-                   top_n: int = 3) -> list[dict]:
+def headline_items(
+    counts: pd.DataFrame, themes: pd.DataFrame, last_month: date, top_n: int = 3
+) -> list[dict]:
     """Headline dicts for the 12 months to ``last_month`` against the 12 before.
 
     ``counts`` has month, category, count (the cube for one area); ``themes`` maps category
@@ -39,8 +52,9 @@ def headline_items(counts: pd.DataFrame, themes: pd.DataFrame, last_month: date,
     all_crime = {"current": cmp.all_crime["current"], "previous": cmp.all_crime["previous"]}
     theme_order = list(dict.fromkeys(themes["theme"]))
     by_theme = cmp.themes.set_index("theme").reindex(theme_order).reset_index()
-    items = headlines(cmp.categories, "category", all_crime_row=all_crime, themes=by_theme,
-                      top_n=top_n)
+    items = headlines(
+        cmp.categories, "category", all_crime_row=all_crime, themes=by_theme, top_n=top_n
+    )
     for item in items:
         theme_kind = item["kind"] == "theme"
         item["theme"] = item["label"] if theme_kind else None
@@ -59,8 +73,9 @@ def item_categories(item: dict, themes: pd.DataFrame) -> tuple[list[str], list[s
     return [], [item["category"]]
 
 
-def trend_link(item: dict, themes: pd.DataFrame, *, layer: str, area: str | None,
-               end: date, length: int = 24) -> str:
+def trend_link(
+    item: dict, themes: pd.DataFrame, *, layer: str, area: str | None, end: date, length: int = 24
+) -> str:
     """A relative URL opening the trends page on this item, e.g. 'trends?cats=Burglary&...'."""
     sel_themes, sel_cats = item_categories(item, themes)
     params = {"end": f"{end:%Y-%m}", "len": str(length), "layer": layer}
@@ -73,8 +88,13 @@ def trend_link(item: dict, themes: pd.DataFrame, *, layer: str, area: str | None
     return f"{TRENDS_PATH}?{urlencode(params, quote_via=quote)}"
 
 
-def build_headlines(engine: Engine, layer: str = ALL_LAYER, area: str | None = None,
-                    last_month: date | None = None, top_n: int = 3) -> dict:
+def build_headlines(
+    engine: Engine,
+    layer: str = ALL_LAYER,
+    area: str | None = None,
+    last_month: date | None = None,
+    top_n: int = 3,
+) -> dict:
     """Headlines for one area from the database: the windows, the area and the items.
 
     ``last_month`` defaults to the latest month loaded. Raises ValueError with no data.
@@ -87,15 +107,21 @@ def build_headlines(engine: Engine, layer: str = ALL_LAYER, area: str | None = N
         names = queries.area_options(engine, layer)
         if area not in names:
             raise ValueError(f"no area '{area}' in layer '{layer}'")
-    counts = queries.cube_counts(engine, layer=layer, by=("month", "category"),
-                                 areas_in=[area] if area else None)
+    counts = queries.cube_counts(
+        engine, layer=layer, by=("month", "category"), areas_in=[area] if area else None
+    )
     themes = queries.theme_table(engine)
     items = headline_items(counts, themes, last, top_n=top_n)
     current, previous = latest_windows(last)
     for item in items:
         item["link"] = trend_link(item, themes, layer=layer, area=area, end=last)
-    return {"layer": layer, "area": area, "current_period": _window_text(current),
-            "previous_period": _window_text(previous), "items": items}
+    return {
+        "layer": layer,
+        "area": area,
+        "current_period": _window_text(current),
+        "previous_period": _window_text(previous),
+        "items": items,
+    }
 
 
 def _window_text(window: Window) -> str:
@@ -113,15 +139,23 @@ def _clean(value):
 def to_json(result: dict) -> str:
     """The headlines as JSON: windows, area and per item the FIELDS (plus link)."""
     items = [{k: _clean(item.get(k)) for k in [*FIELDS, "link"]} for item in result["items"]]
-    return json.dumps({**{k: v for k, v in result.items() if k != "items"}, "items": items},
-                      indent=1)
+    return json.dumps(
+        {**{k: v for k, v in result.items() if k != "items"}, "items": items}, indent=1
+    )
 
 
 def to_text(result: dict) -> str:
     """The headlines as plain sentences, one a line, under a heading naming the windows."""
-    where = "the whole area" if result["layer"] == ALL_LAYER else (
-        f"{result['layer']} {result['area']}" if result["area"] else f"every {result['layer']}")
-    lines = [f"Latest 12 months ({result['current_period']}) against the previous 12 "
-             f"({result['previous_period']}), {where}:"]
+    where = (
+        "the whole area"
+        if result["layer"] == ALL_LAYER
+        else (
+            f"{result['layer']} {result['area']}" if result["area"] else f"every {result['layer']}"
+        )
+    )
+    lines = [
+        f"Latest 12 months ({result['current_period']}) against the previous 12 "
+        f"({result['previous_period']}), {where}:"
+    ]
     lines += [f"- {item['sentence']}" for item in result["items"]]
     return "\n".join(lines)

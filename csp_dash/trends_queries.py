@@ -27,17 +27,25 @@ class Population:
 
 def loaded_months(engine: Engine, source: str = POLICE) -> list[date]:
     """Months with any data loaded (a month absent here is a gap, not a zero)."""
-    stmt = (select(cube.c.month).where(cube.c.source == source, cube.c.layer == ALL_LAYER,
-                                       cube.c.area_code == ALL_AREA)
-            .distinct().order_by(cube.c.month))
+    stmt = (
+        select(cube.c.month)
+        .where(cube.c.source == source, cube.c.layer == ALL_LAYER, cube.c.area_code == ALL_AREA)
+        .distinct()
+        .order_by(cube.c.month)
+    )
     with engine.connect() as conn:
         return [pd.Timestamp(m).date() for m in conn.execute(stmt).scalars()]
 
 
 def _layer_population(engine: Engine, layer: str, area: str | None):
     a = areas.c
-    stmt = select(func.count(), func.count(a.population), func.sum(a.population),
-                  func.count(a.households), func.sum(a.households)).where(a.layer == layer)
+    stmt = select(
+        func.count(),
+        func.count(a.population),
+        func.sum(a.population),
+        func.count(a.households),
+        func.sum(a.households),
+    ).where(a.layer == layer)
     if area is not None:
         stmt = stmt.where(a.code == area)
     with engine.connect() as conn:
@@ -54,17 +62,28 @@ def area_population(engine: Engine, layer: str, area: str | None) -> Population:
         n, n_pop, pop, n_hh, hh = _layer_population(engine, LSOA_LAYER, None)
         where = "the whole area (sum of LSOA populations)"
         if n == 0 or n_pop == 0:
-            return Population(None, None, "Rates need LSOA populations for the whole area: load "
-                                          "LSOA boundaries and population on the Data page.")
+            return Population(
+                None,
+                None,
+                "Rates need LSOA populations for the whole area: load "
+                "LSOA boundaries and population on the Data page.",
+            )
     else:
         n, n_pop, pop, n_hh, hh = _layer_population(engine, layer, area)
-        where = f"area {area}" if area else f"every {layer} area"
+        where = f"area {area}" if area else f"every {layer}"
         if n == 0:
-            return Population(None, None, f"No {layer} boundaries are loaded, so {where} has no "
-                                          "population: rates are hidden.")
+            return Population(
+                None,
+                None,
+                f"No {layer} boundaries are loaded, so {where} has no "
+                "population: rates are hidden.",
+            )
     if n_pop < n:
-        return Population(None, None, f"{n - n_pop} of {n} areas have no population, so rates "
-                                      f"for {where} are hidden.")
+        return Population(
+            None,
+            None,
+            f"{n - n_pop} of {n} areas have no population, so rates for {where} are hidden.",
+        )
     households = float(hh) if n_hh == n and hh else None
     return Population(float(pop), households, f"Population of {where}: {float(pop):,.0f}.")
 
@@ -84,7 +103,10 @@ def set_directions(engine: Engine, new: dict[str, str]) -> None:
     now = datetime.now(UTC).replace(tzinfo=None)
     with engine.begin() as conn:
         conn.execute(delete(theme_directions).where(theme_directions.c.theme.in_(list(new))))
-        rows = [{"theme": t, "improvement": d, "edited_at": now}
-                for t, d in new.items() if d != DEFAULT_IMPROVEMENT]
+        rows = [
+            {"theme": t, "improvement": d, "edited_at": now}
+            for t, d in new.items()
+            if d != DEFAULT_IMPROVEMENT
+        ]
         if rows:
             conn.execute(insert(theme_directions), rows)

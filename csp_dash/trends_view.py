@@ -25,8 +25,9 @@ def month_index(first: date, last: date) -> pd.DatetimeIndex:
     return pd.date_range(pd.Timestamp(first), pd.Timestamp(last), freq="MS", name="month")
 
 
-def monthly_by_category(counts: pd.DataFrame, categories: Sequence[str], loaded: Iterable[date],
-                        first: date, last: date) -> pd.DataFrame:
+def monthly_by_category(
+    counts: pd.DataFrame, categories: Sequence[str], loaded: Iterable[date], first: date, last: date
+) -> pd.DataFrame:
     """Months ``first``..``last`` x categories; 0 where loaded but absent, NaN where not loaded."""
     idx = month_index(first, last)
     picked = counts[counts["category"].isin(list(categories))]
@@ -46,8 +47,9 @@ def rate_base(categories: Sequence[str], population: Population) -> tuple[float 
     return None, population.note
 
 
-def measure_series(wide: pd.DataFrame, measure: str, population: Population,
-                   weights: pd.Series | None = None) -> tuple[pd.Series, str]:
+def measure_series(
+    wide: pd.DataFrame, measure: str, population: Population, weights: pd.Series | None = None
+) -> tuple[pd.Series, str]:
     """The monthly value of the selection for a measure, and the axis label.
 
     Raises ValueError where the measure cannot be given (no population for a rate).
@@ -61,8 +63,9 @@ def measure_series(wide: pd.DataFrame, measure: str, population: Population,
         base, label = rate_base(list(wide.columns), population)
         if base is None:
             raise ValueError(label)
-        return rate_per_1000(counts, pd.Series(base, index=counts.index)).rename("value"), \
-            f"Rate {label}"
+        return rate_per_1000(counts, pd.Series(base, index=counts.index)).rename(
+            "value"
+        ), f"Rate {label}"
     if weights is None:
         raise ValueError("harm-weighted figures need weights")
     w = weights.reindex(wide.columns).fillna(0.0)
@@ -72,13 +75,20 @@ def measure_series(wide: pd.DataFrame, measure: str, population: Population,
 def trend_frame(series: pd.Series, first: date) -> pd.DataFrame:
     """Month, value and rolling 12-month total from ``first`` on (earlier months feed the roll)."""
     rolled = series.rolling(12, min_periods=12).sum()
-    out = pd.DataFrame({"month": series.index, "value": series.to_numpy(),
-                        "rolling_12": rolled.to_numpy()})
+    out = pd.DataFrame(
+        {"month": series.index, "value": series.to_numpy(), "rolling_12": rolled.to_numpy()}
+    )
     return out[out["month"] >= pd.Timestamp(first)].reset_index(drop=True)
 
 
-def yoy_table(counts: pd.DataFrame, themes: pd.DataFrame, categories: Sequence[str],
-              current: Window, previous: Window, population: Population) -> pd.DataFrame:
+def yoy_table(
+    counts: pd.DataFrame,
+    themes: pd.DataFrame,
+    categories: Sequence[str],
+    current: Window,
+    previous: Window,
+    population: Population,
+) -> pd.DataFrame:
     """Year-on-year rows for each selected category, each theme touched, and their total.
 
     Columns: level, name, theme, current, previous, change, pct, z, significant, direction,
@@ -101,19 +111,36 @@ def yoy_table(counts: pd.DataFrame, themes: pd.DataFrame, categories: Sequence[s
     total = year_on_year(picked.assign(group=TOTAL), "group", current, previous, keys=[TOTAL])
     total = total.rename(columns={"group": "name"}).assign(level="Total", theme="")
     out = pd.concat([by_cat, by_theme, total], ignore_index=True)
-    rates = out.apply(lambda r: _row_rate_base(r, population), axis=1, result_type="expand")
-    out["rate_base"] = rates[1]
-    out["rate_current"] = rate_per_1000(out["current"], rates[0])
-    out["rate_previous"] = rate_per_1000(out["previous"], rates[0])
+    covers = {("Total", TOTAL): cats}
+    covers |= {
+        ("Theme", t): [c for c in cats if theme_of.get(c, "Unmapped") == t] for t in theme_names
+    }
+    bases = [
+        rate_base(covers.get((lvl, name), [name]), population)
+        for lvl, name in zip(out["level"], out["name"], strict=True)
+    ]
+    base = pd.Series([b if b is not None else np.nan for b, _ in bases], index=out.index)
+    out["rate_base"] = [label if b is not None else "" for b, label in bases]
+    out["rate_current"] = rate_per_1000(out["current"], base)
+    out["rate_previous"] = rate_per_1000(out["previous"], base)
     out.attrs["missing_months"] = by_cat.attrs.get("missing_months", [])
-    return out[["level", "name", "theme", "current", "previous", "change", "pct", "z",
-                "significant", "direction", "rate_current", "rate_previous", "rate_base"]]
-
-
-def _row_rate_base(row: pd.Series, population: Population) -> tuple[float, str]:
-    cats = [row["name"]] if row["level"] == "Category" else []
-    base, label = rate_base(cats, population)
-    return (np.nan, "") if base is None else (base, label)
+    return out[
+        [
+            "level",
+            "name",
+            "theme",
+            "current",
+            "previous",
+            "change",
+            "pct",
+            "z",
+            "significant",
+            "direction",
+            "rate_current",
+            "rate_previous",
+            "rate_base",
+        ]
+    ]
 
 
 def year_end_options(loaded: Sequence[date]) -> list[date]:
@@ -131,8 +158,9 @@ def default_year_end(options: Sequence[date]) -> date | None:
     return march[0] if march else (options[0] if options else None)
 
 
-def improvement_for(categories: Sequence[str], themes: pd.DataFrame,
-                    stored: dict[str, str]) -> tuple[str, str]:
+def improvement_for(
+    categories: Sequence[str], themes: pd.DataFrame, stored: dict[str, str]
+) -> tuple[str, str]:
     """The SPC improvement direction for a selection, and a note saying where it came from."""
     theme_of = themes.set_index("category")["theme"]
     names = sorted({theme_of.get(c, "Unmapped") for c in categories})
@@ -141,8 +169,10 @@ def improvement_for(categories: Sequence[str], themes: pd.DataFrame,
         way = found.pop()
         word = {"down": "lower is better", "up": "higher is better", "neutral": "no direction"}
         return way, f"Improvement direction for {', '.join(names)}: {word[way]}."
-    return "neutral", ("The selected themes improve in different directions, so special-cause "
-                       "points are coloured neutral. Pick categories from one theme to colour them.")
+    return "neutral", (
+        "The selected themes improve in different directions, so special-cause "
+        "points are coloured neutral. Pick categories from one theme to colour them."
+    )
 
 
 def rebase_months(events: pd.DataFrame, index: pd.DatetimeIndex) -> list[pd.Timestamp]:
@@ -162,29 +192,49 @@ def fill_gaps(series: pd.Series) -> tuple[pd.Series, list[pd.Timestamp]]:
     return filled, [m for m in gaps if pd.notna(filled.get(m))]
 
 
-def harm_ranking(counts: pd.DataFrame, weights: pd.Series, window: Window,
-                 categories: Sequence[str]) -> pd.DataFrame:
+def harm_ranking(
+    counts: pd.DataFrame, weights: pd.Series, window: Window, categories: Sequence[str]
+) -> pd.DataFrame:
     """Count and harm ranking of categories over a window, side by side.
 
     Columns: category, count, count_share (%), count_rank, weight, harm, harm_share (%),
     harm_rank and movement (count rank minus harm rank: positive climbs on harm).
     """
     first, last = (pd.Timestamp(d) for d in window)
-    inside = counts[(counts["month"] >= first) & (counts["month"] <= last)
-                    & counts["category"].isin(list(categories))]
+    inside = counts[
+        (counts["month"] >= first)
+        & (counts["month"] <= last)
+        & counts["category"].isin(list(categories))
+    ]
     total = inside.groupby("category")["count"].sum().reindex(list(categories)).fillna(0)
     w = weights.reindex(total.index).fillna(0.0)
     harm = total * w
-    out = pd.DataFrame({"category": total.index, "count": total.to_numpy().astype("int64"),
-                        "weight": w.to_numpy(), "harm": harm.to_numpy()})
+    out = pd.DataFrame(
+        {
+            "category": total.index,
+            "count": total.to_numpy().astype("int64"),
+            "weight": w.to_numpy(),
+            "harm": harm.to_numpy(),
+        }
+    )
     out["count_share"] = _share(out["count"])
     out["harm_share"] = _share(out["harm"])
     out["count_rank"] = out["count"].rank(ascending=False, method="min").astype(int)
     out["harm_rank"] = out["harm"].rank(ascending=False, method="min").astype(int)
     out["movement"] = out["count_rank"] - out["harm_rank"]
     return out.sort_values(["harm_rank", "category"]).reset_index(drop=True)[
-        ["category", "count", "count_share", "count_rank", "weight", "harm", "harm_share",
-         "harm_rank", "movement"]]
+        [
+            "category",
+            "count",
+            "count_share",
+            "count_rank",
+            "weight",
+            "harm",
+            "harm_share",
+            "harm_rank",
+            "movement",
+        ]
+    ]
 
 
 def _share(values: pd.Series) -> pd.Series:

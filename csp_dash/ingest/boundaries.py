@@ -55,6 +55,9 @@ def _pick(columns: list[str], wanted: str | None, guesses: tuple[str, ...], path
     raise IngestError(path, f"choose the {what} field with --{what}-field (fields: {', '.join(columns)})")
 
 
+# Shapely's vectorised operations can raise numpy's "invalid value" warning on degenerate
+# pieces of real boundaries; the geometry is made valid and checked before it is stored.
+@np.errstate(invalid="ignore")
 def import_boundaries(engine: Engine, path: str | Path, layer: str, code_field: str | None = None,
                       name_field: str | None = None) -> int:
     """Load or replace a layer, then reassign every crime and rebuild the layer's cube rows."""
@@ -185,6 +188,7 @@ def refresh_interpolated(conn: Connection) -> None:
         conn.execute(update(layers).where(layers.c.layer == layer).values(population_source=INTERPOLATED))
 
 
+@np.errstate(invalid="ignore")
 def interpolate_population(source: gpd.GeoDataFrame, target: gpd.GeoDataFrame) -> pd.DataFrame:
     """Areal interpolation: each source area's people are shared by the share of its area overlapped."""
     crs = source.estimate_utm_crs()

@@ -33,8 +33,13 @@ from csp_dash.ingest.errors import IngestError
 from csp_dash.themes import POLICE_CATEGORIES
 
 REQUIRED = ("area", "period", "category", "count")
-MONTHS = {m.lower(): i for i, m in enumerate(
-    ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], start=1)}
+MONTHS = {
+    m.lower(): i
+    for i, m in enumerate(
+        ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"],
+        start=1,
+    )
+}
 _MONTH_RE = re.compile(r"^(\d{4})-(\d{1,2})(?:-(\d{1,2}))?$")
 _FY_RE = re.compile(r"^(\d{4})\s*/\s*(\d{2}|\d{4})$")
 _YEAR_RE = re.compile(r"^(\d{4})$")
@@ -101,8 +106,11 @@ def _columns(df: pd.DataFrame, path: str) -> dict[str, str]:
     by_lower = {c.strip().lower(): c for c in df.columns}
     missing = [c for c in REQUIRED if c not in by_lower]
     if missing:
-        raise IngestError(path, f"missing column(s) {', '.join(missing)}; a comparison table "
-                                "needs area, period, category, count and (optionally) population")
+        raise IngestError(
+            path,
+            f"missing column(s) {', '.join(missing)}; a comparison table "
+            "needs area, period, category, count and (optionally) population",
+        )
     return {c: by_lower[c] for c in (*REQUIRED, "population") if c in by_lower}
 
 
@@ -123,8 +131,9 @@ def read_comparison(path: str | Path) -> pd.DataFrame:
     if raw.empty:
         raise IngestError(name, "the file has no rows")
     canon = {c.lower(): c for c in POLICE_CATEGORIES}
-    out = pd.DataFrame({"area": raw[cols["area"]].str.strip(),
-                        "period_label": raw[cols["period"]].str.strip()})
+    out = pd.DataFrame(
+        {"area": raw[cols["area"]].str.strip(), "period_label": raw[cols["period"]].str.strip()}
+    )
     out["category"] = raw[cols["category"]].str.strip().str.lower().map(canon)
     out["count"] = _numbers(raw[cols["count"]])
     pop = raw[cols["population"]] if "population" in cols else pd.Series("", index=raw.index)
@@ -134,12 +143,16 @@ def read_comparison(path: str | Path) -> pd.DataFrame:
         if not out.at[i, "area"]:
             raise IngestError(name, "the area is blank", row=row)
         if pd.isna(out.at[i, "category"]):
-            raise IngestError(name, f"'{raw.at[i, cols['category']]}' is not a police.uk category",
-                              row=row)
+            raise IngestError(
+                name, f"'{raw.at[i, cols['category']]}' is not a police.uk category", row=row
+            )
         cnt = out.at[i, "count"]
         if pd.isna(cnt) or cnt < 0 or float(cnt) != int(cnt):
-            raise IngestError(name, f"count '{raw.at[i, cols['count']]}' is not a whole number of "
-                                    "0 or more", row=row)
+            raise IngestError(
+                name,
+                f"count '{raw.at[i, cols['count']]}' is not a whole number of 0 or more",
+                row=row,
+            )
         if pop.iat[i].strip() and not (out.at[i, "population"] > 0):
             raise IngestError(name, f"population '{pop.iat[i]}' is not a positive number", row=row)
     periods = {}
@@ -153,21 +166,27 @@ def read_comparison(path: str | Path) -> pd.DataFrame:
     out["period_end"] = out["period_label"].map(lambda p: periods[p][1])
     out["count"] = out["count"].astype("int64")
     _check_overlaps(out, name)
-    return out[["area", "period_label", "period_start", "period_end", "category", "count",
-                "population"]]
+    return out[
+        ["area", "period_label", "period_start", "period_end", "category", "count", "population"]
+    ]
 
 
 def _check_overlaps(df: pd.DataFrame, name: str) -> None:
     """Refuse duplicate or overlapping periods for one area and category."""
     order = df.sort_values(["area", "category", "period_start", "period_end"], kind="stable")
-    same = (order["area"].eq(order["area"].shift()) & order["category"].eq(order["category"].shift()))
+    same = order["area"].eq(order["area"].shift()) & order["category"].eq(order["category"].shift())
     prev_end = order["period_end"].shift()
     clash = same & (order["period_start"] <= prev_end.where(same))
     if clash.any():
-        i = int(clash.idxmax())
-        raise IngestError(name, f"{df.at[i, 'area']}, {df.at[i, 'category']}: period "
-                                f"'{df.at[i, 'period_label']}' overlaps another row for the same "
-                                "area and category", row=i + 1)
+        pos = int(np.flatnonzero(clash.to_numpy())[0])
+        a, b = sorted((int(order.index[pos - 1]), int(order.index[pos])))
+        raise IngestError(
+            name,
+            f"{df.at[b, 'area']}, {df.at[b, 'category']}: period "
+            f"'{df.at[b, 'period_label']}' overlaps '{df.at[a, 'period_label']}'"
+            f" (row {a + 1}) for the same area and category",
+            row=b + 1,
+        )
 
 
 def ingest_comparison(engine: Engine, path: str | Path) -> ComparisonReport:
@@ -175,20 +194,23 @@ def ingest_comparison(engine: Engine, path: str | Path) -> ComparisonReport:
     path = Path(path)
     df = read_comparison(path)
     now = datetime.now(UTC).replace(tzinfo=None)
-    table = pa.table({
-        "area": pa.array(df["area"], pa.string()),
-        "period_start": pa.array(df["period_start"], pa.date32()),
-        "period_end": pa.array(df["period_end"], pa.date32()),
-        "category": pa.array(df["category"], pa.string()),
-        "period_label": pa.array(df["period_label"], pa.string()),
-        "count": pa.array(df["count"], pa.int64()),
-        "population": pa.array(df["population"], pa.float64(), from_pandas=True),
-        "source_file": pa.array([path.name] * len(df), pa.string()),
-        "loaded_at": pa.array([now] * len(df), pa.timestamp("us")),
-    })
+    table = pa.table(
+        {
+            "area": pa.array(df["area"], pa.string()),
+            "period_start": pa.array(df["period_start"], pa.date32()),
+            "period_end": pa.array(df["period_end"], pa.date32()),
+            "category": pa.array(df["category"], pa.string()),
+            "period_label": pa.array(df["period_label"], pa.string()),
+            "count": pa.array(df["count"], pa.int64()),
+            "population": pa.array(df["population"], pa.float64(), from_pandas=True),
+            "source_file": pa.array([path.name] * len(df), pa.string()),
+            "loaded_at": pa.array([now] * len(df), pa.timestamp("us")),
+        }
+    )
     areas = sorted(df["area"].unique())
     with engine.begin() as conn:
         conn.execute(delete(comparison).where(comparison.c.area.in_(areas)))
         bulk_insert(conn, comparison, table)
-    return ComparisonReport(path.name, len(df), areas, min(df["period_start"]),
-                            max(df["period_end"]))
+    return ComparisonReport(
+        path.name, len(df), areas, min(df["period_start"]), max(df["period_end"])
+    )

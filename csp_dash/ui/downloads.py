@@ -27,24 +27,51 @@ def file_stem(name: str) -> str:
     return stem[:80] or "export"
 
 
-def _button(label: str, data: Callable[[], bytes | str], file_name: str, mime: str,
-            key: str, icon: str) -> None:
-    st.download_button(label, data=data, file_name=file_name, mime=mime, key=key, icon=icon,
-                       on_click="ignore", type="tertiary")
+def _button(
+    label: str, data: Callable[[], bytes | str], file_name: str, mime: str, key: str, icon: str
+) -> None:
+    st.download_button(
+        label,
+        data=data,
+        file_name=file_name,
+        mime=mime,
+        key=key,
+        icon=icon,
+        on_click="ignore",
+        type="tertiary",
+    )
 
 
-def table_downloads(df: pd.DataFrame, name: str, *, stamp: Sequence[str] = (),
-                    key: str | None = None, sheet: str | None = None) -> None:
+def table_downloads(
+    df: pd.DataFrame,
+    name: str,
+    *,
+    stamp: Sequence[str] = (),
+    key: str | None = None,
+    sheet: str | None = None,
+) -> None:
     """CSV and XLSX buttons for a table; ``stamp`` lines are written above the header."""
     stem = file_stem(name)
     key = key or f"dl_{stem}"
     frame = df.copy()
     lines = list(stamp)
     with st.container(horizontal=True, gap="small"):
-        _button("CSV", lambda: export.to_csv_bytes(frame, stamp=lines), f"{stem}.csv", CSV_MIME,
-                f"{key}_csv", ":material/download:")
-        _button("XLSX", lambda: export.to_xlsx_bytes(frame, sheet=sheet or name[:31], stamp=lines),
-                f"{stem}.xlsx", XLSX_MIME, f"{key}_xlsx", ":material/download:")
+        _button(
+            "CSV",
+            lambda: export.to_csv_bytes(frame, stamp=lines),
+            f"{stem}.csv",
+            CSV_MIME,
+            f"{key}_csv",
+            ":material/download:",
+        )
+        _button(
+            "XLSX",
+            lambda: export.to_xlsx_bytes(frame, sheet=sheet or name[:31], stamp=lines),
+            f"{stem}.xlsx",
+            XLSX_MIME,
+            f"{key}_xlsx",
+            ":material/download:",
+        )
 
 
 def chart_downloads(chart: alt.TopLevelMixin, name: str, *, key: str | None = None) -> None:
@@ -52,23 +79,67 @@ def chart_downloads(chart: alt.TopLevelMixin, name: str, *, key: str | None = No
     stem = file_stem(name)
     key = key or f"dl_{stem}"
     with st.container(horizontal=True, gap="small"):
-        _button("PNG", lambda: export.chart_png(chart), f"{stem}.png", "image/png",
-                f"{key}_png", ":material/image:")
-        _button("SVG", lambda: export.chart_svg(chart), f"{stem}.svg", "image/svg+xml",
-                f"{key}_svg", ":material/image:")
+        _button(
+            "PNG",
+            lambda: export.chart_png(chart),
+            f"{stem}.png",
+            "image/png",
+            f"{key}_png",
+            ":material/image:",
+        )
+        _button(
+            "SVG",
+            lambda: export.chart_svg(chart),
+            f"{stem}.svg",
+            "image/svg+xml",
+            f"{key}_svg",
+            ":material/image:",
+        )
 
 
-def chart_with_downloads(chart: alt.TopLevelMixin, name: str, *, key: str | None = None) -> None:
-    """Draw an altair chart full width, with its PNG and SVG buttons underneath."""
-    st.altair_chart(chart, width="stretch")
+def chart_with_downloads(
+    chart: alt.TopLevelMixin,
+    name: str,
+    *,
+    key: str | None = None,
+    shown: Sequence[alt.TopLevelMixin] | None = None,
+) -> None:
+    """Draw an altair chart full width, with its PNG and SVG buttons underneath.
+
+    ``shown`` draws these charts instead (e.g. the panels of a concatenated chart, which
+    Streamlit cannot stretch), under ``chart``'s title, while the downloads render ``chart``.
+    """
+    if shown is not None:
+        title = getattr(chart, "title", None)
+        text = getattr(title, "text", title)
+        if isinstance(text, str) and text:
+            st.markdown(f"**{text}**")
+            sub = getattr(title, "subtitle", None)
+            if isinstance(sub, str) and sub:
+                st.caption(sub)
+    for each in shown or [chart]:
+        st.altair_chart(each, width="stretch")
     chart_downloads(chart, name, key=key)
 
 
-def table_with_downloads(df: pd.DataFrame, name: str, *, stamp: Sequence[str] = (),
-                         key: str | None = None, shown: pd.DataFrame | None = None,
-                         **dataframe_kwargs) -> None:
+def rows_height(n_rows: int, most: int = 25) -> int:
+    """A st.dataframe height in pixels that shows ``n_rows`` rows (up to ``most``) unscrolled."""
+    return (min(n_rows, most) + 1) * 35 + 3
+
+
+def table_with_downloads(
+    df: pd.DataFrame,
+    name: str,
+    *,
+    stamp: Sequence[str] = (),
+    key: str | None = None,
+    shown: pd.DataFrame | None = None,
+    **dataframe_kwargs,
+) -> None:
     """Draw a table (``shown`` if given, else ``df``) with CSV and XLSX buttons for ``df``."""
     dataframe_kwargs.setdefault("hide_index", True)
     dataframe_kwargs.setdefault("width", "stretch")
-    st.dataframe(df if shown is None else shown, **dataframe_kwargs)
+    view = (df if shown is None else shown).copy(deep=False)
+    view.attrs = {}  # pandas metadata (e.g. lists of dates) is not for display
+    st.dataframe(view, **dataframe_kwargs)
     table_downloads(df, name, stamp=stamp, key=key)

@@ -51,8 +51,14 @@ def comparison_areas(url: str) -> pd.DataFrame:
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)
-def comparison_periods(url: str, areas: tuple[str, ...], categories: tuple[str, ...]
-                       ) -> pd.DataFrame:
+def comparison_categories(url: str) -> pd.DataFrame:
+    return trends_compare.comparison_categories(get_engine(url))
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def comparison_periods(
+    url: str, areas: tuple[str, ...], categories: tuple[str, ...]
+) -> pd.DataFrame:
     return trends_compare.comparison_periods(get_engine(url), areas, categories)
 
 
@@ -79,13 +85,16 @@ class TrendContext:
 
     def wide(self, first: date, last: date, categories: list[str] | None = None) -> pd.DataFrame:
         """Months x categories for the selection (NaN rows where no data was loaded)."""
-        return monthly_by_category(self.counts, categories or self.categories, self.loaded,
-                                   first, last)
+        return monthly_by_category(
+            self.counts, categories or self.categories, self.loaded, first, last
+        )
 
     def stamp(self, *extra: str) -> list[str]:
         """Lines heading every export: what, where, when, and the source."""
-        lines = [f"CSP Dash crime trends: {self.place}; {', '.join(self.categories)}",
-                 "Source: police.uk street-level crime (Open Government Licence v3.0)"]
+        lines = [
+            f"CSP Dash crime trends: {self.place}; {', '.join(self.categories)}",
+            "Source: police.uk street-level crime (Open Government Licence v3.0)",
+        ]
         return lines + [e for e in extra if e]
 
 
@@ -95,8 +104,12 @@ def context(f: Filters) -> TrendContext:
     theme_of = themes.set_index("category")["theme"]
     scopes = tuple(sorted({*f.categories, *(theme_of.get(c, "Unmapped") for c in f.categories)}))
     return TrendContext(
-        f=f, counts=counts, themes=themes, loaded=loaded_months(f.url),
-        population=population(f.url, f.layer, f.area), place=area_label(f),
+        f=f,
+        counts=counts,
+        themes=themes,
+        loaded=loaded_months(f.url),
+        population=population(f.url, f.layer, f.area),
+        place=area_label(f),
         events=declared_events(f.url, scopes),
     )
 

@@ -21,14 +21,26 @@ from csp_dash.trends_view import (
     yoy_table,
 )
 from csp_dash.ui import charts, components, trends_controls
-from csp_dash.ui.downloads import chart_with_downloads, table_with_downloads
+from csp_dash.ui.downloads import chart_with_downloads, rows_height, table_with_downloads
 from csp_dash.ui.trends_data import TrendContext, directions
 
 ALL_SELECTED = "All selected categories"
-YOY_SHOWN = {"name": "Name", "level": "Level", "theme": "Theme", "current": "Current",
-             "previous": "Previous", "change": "Change", "pct": "Change %", "z": "Poisson z",
-             "direction": "Significance (|z| > 2)", "rate_current": "Rate now",
-             "rate_previous": "Rate before", "rate_base": "Rate base"}
+# Measure control label -> measure; the label is what the URL carries (?measure=Rate).
+MEASURE_CHOICES = {"Count": "count", "Rate": "rate", "Harm-weighted": "harm"}
+YOY_SHOWN = {
+    "name": "Name",
+    "level": "Level",
+    "theme": "Theme",
+    "current": "Current",
+    "previous": "Previous",
+    "change": "Change",
+    "pct": "Change %",
+    "z": "Poisson z",
+    "direction": "Significance (|z| > 2)",
+    "rate_current": "Rate now",
+    "rate_previous": "Rate before",
+    "rate_base": "Rate base",
+}
 YOY_CONFIG = {
     "Change %": st.column_config.NumberColumn(format="%+.1f%%"),
     "Poisson z": st.column_config.NumberColumn(format="%+.2f"),
@@ -39,16 +51,40 @@ YOY_CONFIG = {
     "Rate before": st.column_config.NumberColumn(format="%.2f"),
 }
 # Widget keys inside tabs, kept while their tab is closed.
-TAB_KEYS = ("tr_split", "tr_year_end", "spc_series", "spc_base", "spc_rebase", "spc_screen",
-            "stl_fill", "cmp_areas", "cmp_measure")
+TAB_KEYS = (
+    "tr_split",
+    "tr_year_end",
+    "spc_series",
+    "spc_base",
+    "spc_rebase",
+    "spc_screen",
+    "stl_fill",
+    "cmp_areas",
+    "cmp_measure",
+)
 
 
 def _default(key: str, value) -> None:
     st.session_state.setdefault(key, value)
 
 
-def series_for(ctx: TrendContext, measure: str, weights: pd.Series | None, first, last,
-               categories: list[str] | None = None) -> tuple[pd.Series, str, str]:
+def selection_words(categories: list[str]) -> str:
+    return ", ".join(categories) if len(categories) <= 3 else f"{len(categories)} categories"
+
+
+def _subtitle(*parts: str) -> str:
+    text = "; ".join(p for p in parts if p)
+    return text[:1].upper() + text[1:]
+
+
+def series_for(
+    ctx: TrendContext,
+    measure: str,
+    weights: pd.Series | None,
+    first,
+    last,
+    categories: list[str] | None = None,
+) -> tuple[pd.Series, str, str]:
     """The measure's monthly series, its label and the measure actually used (rate may fall
     back to count where there is no population)."""
     wide = ctx.wide(first, last, categories)
@@ -68,12 +104,20 @@ def headline_tiles(ctx: TrendContext) -> pd.DataFrame:
     cols = st.columns(3)
     components.change_tile(cols[0], "Selected categories, latest 12 months", total)
     rate = total["rate_current"]
-    cols[1].metric("Rate, latest 12 months", "n/a" if pd.isna(rate) else f"{rate:,.2f}",
-                   help=total["rate_base"] or ctx.population.note, border=True)
-    cols[2].metric("Categories selected", f"{len(ctx.categories)}",
-                   help=", ".join(ctx.categories), border=True)
-    st.caption(f"{window_label(current)} against {window_label(previous)}, {ctx.place}. "
-               f"{ctx.population.note}")
+    base = total["rate_base"] or "per 1,000"
+    cols[1].metric(
+        f"Rate {base}",
+        "n/a" if pd.isna(rate) else f"{rate:,.2f}",
+        help=f"Latest 12 months. {ctx.population.note}",
+        border=True,
+    )
+    cols[2].metric(
+        "Categories selected", f"{len(ctx.categories)}", help=", ".join(ctx.categories), border=True
+    )
+    st.caption(
+        f"{window_label(current)} against {window_label(previous)}, {ctx.place}. "
+        f"{ctx.population.note}"
+    )
     return yoy
 
 
@@ -86,61 +130,100 @@ def trend_tab(ctx: TrendContext, measure: str, weights: pd.Series | None, harm_n
     frame = trend_frame(series, f.start)
     gaps = frame.loc[frame["value"].isna(), "month"]
     if len(gaps):
-        st.warning("No data loaded for " + ", ".join(f"{m:%b %Y}" for m in gaps)
-                   + ": the month is shown as a gap and rolling totals across it are blank.")
-    title = f"{label}: {', '.join(ctx.categories) if len(ctx.categories) <= 3 else 'selected categories'}"
-    chart = charts.trend_chart(frame, label, title, events=ctx.events,
-                               subtitle=f"{ctx.place}; {harm_note if used == 'harm' else ''}")
-    chart_with_downloads(chart, f"trend {label}", key="dl_trend_chart")
+        st.warning(
+            "No data loaded for "
+            + ", ".join(f"{m:%b %Y}" for m in gaps)
+            + ": the month is shown as a gap and rolling totals across it are blank."
+        )
+    title = f"{label}: {selection_words(ctx.categories)}"
+    panels, chart = charts.trend_chart(
+        frame,
+        label,
+        title,
+        events=ctx.events,
+        subtitle=_subtitle(ctx.place, harm_note if used == "harm" else ""),
+    )
+    chart_with_downloads(chart, f"trend {label}", key="dl_trend_chart", shown=panels)
     _default("tr_split", False)
     if st.toggle("Split by category", key="tr_split") and len(ctx.categories) > 1:
         wide = ctx.wide(f.start, f.end)
         if used != "count":
-            wide = wide.apply(lambda s: measure_series(s.to_frame(), used, ctx.population,
-                                                       weights)[0])
-        chart_with_downloads(charts.category_lines(wide, label, f"{label} by category"),
-                             "trend by category", key="dl_trend_split")
-    table = frame.rename(columns={"month": "Month", "value": label,
-                                  "rolling_12": "Rolling 12-month total"})
+            wide = wide.apply(
+                lambda s: measure_series(s.to_frame(), used, ctx.population, weights)[0]
+            )
+        chart_with_downloads(
+            charts.category_lines(wide, label, f"{label} by category"),
+            "trend by category",
+            key="dl_trend_split",
+        )
+    table = frame.rename(
+        columns={"month": "Month", "value": label, "rolling_12": "Rolling 12-month total"}
+    )
     table["Month"] = table["Month"].dt.strftime("%Y-%m")
     with st.expander("Monthly figures"):
-        table_with_downloads(table, "monthly trend", stamp=ctx.stamp(harm_note if used == "harm"
-                                                                     else ""), key="dl_trend_table")
+        table_with_downloads(
+            table,
+            "monthly trend",
+            stamp=ctx.stamp(harm_note if used == "harm" else ""),
+            key="dl_trend_table",
+        )
 
 
 def _yoy_block(ctx: TrendContext, yoy: pd.DataFrame, heading: str, key: str) -> None:
     st.markdown(f"**{heading}**")
     if yoy.attrs.get("missing_months"):
-        st.warning("No data loaded for " + ", ".join(f"{m:%b %Y}" for m in
-                                                    yoy.attrs["missing_months"])
-                   + ": totals for these periods are incomplete.")
+        st.warning(
+            "No data loaded for "
+            + ", ".join(f"{m:%b %Y}" for m in yoy.attrs["missing_months"])
+            + ": totals for these periods are incomplete."
+        )
     shown = yoy[list(YOY_SHOWN)].rename(columns=YOY_SHOWN)
-    table_with_downloads(shown, f"year on year {heading}", stamp=ctx.stamp(heading), key=key,
-                         column_config=YOY_CONFIG)
+    table_with_downloads(
+        shown,
+        f"year on year {heading}",
+        stamp=ctx.stamp(heading),
+        key=key,
+        column_config=YOY_CONFIG,
+        height=rows_height(len(shown)),
+    )
 
 
 def yoy_tab(ctx: TrendContext, latest: pd.DataFrame) -> None:
     current, previous = latest_windows(ctx.f.end)
-    _yoy_block(ctx, latest, f"Latest 12 months ({window_label(current)}) against the previous "
-                            f"12 ({window_label(previous)})", "dl_yoy_latest")
+    _yoy_block(
+        ctx,
+        latest,
+        f"Latest 12 months ({window_label(current)}) against the previous "
+        f"12 ({window_label(previous)})",
+        "dl_yoy_latest",
+    )
     cats = latest[latest["level"] == "Category"]
-    chart_with_downloads(charts.change_chart(cats, "Change on the previous 12 months"),
-                         "change by category", key="dl_yoy_chart")
+    chart_with_downloads(
+        charts.change_chart(cats, "Change on the previous 12 months"),
+        "change by category",
+        key="dl_yoy_chart",
+    )
     options = year_end_options(ctx.loaded)
     if not options:
         st.info("A chosen-year comparison needs 24 months of data.")
         return
     if st.session_state.get("tr_year_end") not in options:
         st.session_state["tr_year_end"] = default_year_end(options)
-    end = st.selectbox("Compare the year ending", options, key="tr_year_end",
-                       format_func=lambda m: f"{m:%b %Y}",
-                       help="Financial years end in March; any month can end a year.")
+    end = st.columns([1, 2])[0].selectbox(
+        "Compare the year ending",
+        options,
+        key="tr_year_end",
+        format_func=lambda m: f"{m:%b %Y}",
+        help="Financial years end in March; any month can end a year.",
+    )
     cur, prev = year_windows(end, 2)
     chosen = yoy_table(ctx.counts, ctx.themes, ctx.categories, cur, prev, ctx.population)
     _yoy_block(ctx, chosen, f"Year ending {end:%b %Y} against the year before", "dl_yoy_chosen")
-    st.caption("Change is significant where the Poisson z = 2(√current − √previous) exceeds 2 in "
-               "size (Wheeler): a percentage alone misleads on small counts. Rates are per 1,000 "
-               "residents (burglary per 1,000 households where household counts are loaded).")
+    st.caption(
+        "Change is significant where the Poisson z = 2(√current − √previous) exceeds 2 in "
+        "size (Wheeler): a percentage alone misleads on small counts. Rates are per 1,000 "
+        "residents (burglary per 1,000 households where household counts are loaded)."
+    )
 
 
 def spc_tab(ctx: TrendContext, measure: str, weights: pd.Series | None, harm_note: str) -> None:
@@ -157,38 +240,67 @@ def spc_tab(ctx: TrendContext, measure: str, weights: pd.Series | None, harm_not
         st.info("An XmR chart needs at least two months: choose a longer period.")
         return
     _default("spc_base", 0)
-    n_base = c2.number_input("Baseline: first N points (0 = all)", min_value=0,
-                             max_value=len(series), step=1, key="spc_base",
-                             help="Fix the mean and limits to the first N points of each segment")
+    n_base = c2.number_input(
+        "Baseline: first N points (0 = all)",
+        min_value=0,
+        max_value=len(series),
+        step=1,
+        key="spc_base",
+        help="Fix the mean and limits to the first N points of each segment",
+    )
     _default("spc_screen", False)
-    screen = c3.toggle("Moving-range screen", key="spc_screen",
-                       help="Leave out moving ranges above 3.267 × the mean before the limits")
+    screen = c3.toggle(
+        "Moving-range screen",
+        key="spc_screen",
+        help="Leave out moving ranges above 3.267 × the mean before the limits",
+    )
     _default("spc_rebase", False)
-    rebase = st.checkbox("Rebase at declared events (recording changes and rebases)",
-                         key="spc_rebase", help="Never automatic: tick to start new limits at "
-                         "each declared event below.")
+    rebase = st.checkbox(
+        "Rebase at declared events (recording changes and rebases)",
+        key="spc_rebase",
+        help="Never automatic: tick to start new limits at each declared event below.",
+    )
     at = rebase_months(ctx.events, series.index) if rebase else []
     improvement, note = improvement_for(cats, ctx.themes, directions(f.url))
-    spc = xmr(series, baseline_points=n_base or None, rebase_at=at, improvement=improvement,
-              mr_screen=screen)
+    spc = xmr(
+        series,
+        baseline_points=n_base or None,
+        rebase_at=at,
+        improvement=improvement,
+        mr_screen=screen,
+    )
     summary = spc_summary(spc)
-    title = f"SPC (XmR): {label.lower()}, {pick.lower() if pick != ALL_SELECTED else 'selected'}"
-    chart = charts.spc_chart(spc, label, title, events=ctx.events,
-                             subtitle=f"{ctx.place}; {note}")
+    what = pick if pick != ALL_SELECTED else selection_words(ctx.categories)
+    title = f"SPC (XmR) of the monthly {label.lower()}: {what}"
+    chart = charts.spc_chart(
+        spc,
+        label,
+        title,
+        events=ctx.events,
+        subtitle=_subtitle(ctx.place, note, harm_note if used == "harm" else ""),
+    )
     chart_with_downloads(chart, "spc chart", key="dl_spc_chart")
     {"improvement": st.success, "concern": st.error}.get(summary["latest_variation"], st.info)(
-        summary["message"])
+        summary["message"]
+    )
     for w in spc.attrs["warnings"]:
         st.caption(f":material/warning: {w}")
-    st.caption(f"{note} Limits: mean ± 2.66 × the mean moving range. Special cause: a point "
-               "outside the limits, 7 in a row one side of the mean, 7 rising or falling, or 2 of "
-               "3 beyond two-thirds of the way to a limit. Grey shading: the baseline points."
-               + (f" Rebased at {', '.join(f'{m:%b %Y}' for m in at)}." if at else ""))
+    st.caption(
+        f"{note} Limits: mean ± 2.66 × the mean moving range. Special cause: a point "
+        "outside the limits, 7 in a row one side of the mean, 7 rising or falling, or 2 of "
+        "3 beyond two-thirds of the way to a limit."
+        + (" Grey shading: the fixed baseline." if n_base else "")
+        + (f" Rebased at {', '.join(f'{m:%b %Y}' for m in at)}." if at else "")
+    )
     out = spc.rename_axis("month").reset_index()
     out["month"] = out["month"].dt.strftime("%Y-%m")
     with st.expander("SPC table"):
-        table_with_downloads(out, "spc table", stamp=ctx.stamp(harm_note if used == "harm" else ""),
-                             key="dl_spc_table")
+        table_with_downloads(
+            out,
+            "spc table",
+            stamp=ctx.stamp(harm_note if used == "harm" else ""),
+            key="dl_spc_table",
+        )
     trends_controls.events_editor(ctx)
     trends_controls.directions_editor(ctx)
 
@@ -197,35 +309,48 @@ def seasonal_tab(ctx: TrendContext, measure: str, weights: pd.Series | None) -> 
     f = ctx.f
     series, label, _ = series_for(ctx, measure, weights, f.start, f.end)
     if series.notna().any():  # months before the data starts or after it ends are not gaps
-        series = series.loc[series.first_valid_index():series.last_valid_index()]
+        series = series.loc[series.first_valid_index() : series.last_valid_index()]
     reason = decompose_reason(series)
     filled: list[pd.Timestamp] = []
-    if reason and series.isna().any() and len(series) >= MIN_MONTHS:
+    gap_only = bool(reason) and series.isna().any() and len(series) >= MIN_MONTHS
+    if gap_only:
         st.info(reason)
         _default("stl_fill", False)
-        if st.checkbox("Estimate the missing months by straight-line interpolation, for this "
-                       "decomposition only", key="stl_fill"):
+        if st.checkbox(
+            "Estimate the missing months by straight-line interpolation, for this "
+            "decomposition only",
+            key="stl_fill",
+        ):
             series, filled = fill_gaps(series)
             reason = decompose_reason(series)
     if reason:
-        if not filled:
+        if not gap_only:
             st.info(f"{reason} Choose a period of {MIN_MONTHS} or more months in the sidebar.")
-        else:
-            st.info(reason)
         return
     result = decompose(series)
-    st.metric("Strength of seasonality", f"{result.seasonal_strength:.2f}",
-              help="0 = none, 1 = strong (Hyndman): 1 − var(remainder) / var(seasonal + remainder)")
-    chart = charts.stl_chart(result, label, f"Seasonal decomposition (STL): {label.lower()}",
-                             filled)
-    chart_with_downloads(chart, "seasonal decomposition", key="dl_stl_chart")
-    table = pd.DataFrame({"month": result.observed.index.strftime("%Y-%m"),
-                          "observed": result.observed.to_numpy(),
-                          "trend": result.trend.to_numpy(), "seasonal": result.seasonal.to_numpy(),
-                          "remainder": result.resid.to_numpy(),
-                          "estimated": result.observed.index.isin(filled)})
+    st.metric(
+        "Strength of seasonality",
+        f"{result.seasonal_strength:.2f}",
+        help="0 = none, 1 = strong (Hyndman): 1 − var(remainder) / var(seasonal + remainder)",
+    )
+    panels, chart = charts.stl_chart(
+        result, label, f"Seasonal decomposition (STL): {label.lower()}", filled
+    )
+    chart_with_downloads(chart, "seasonal decomposition", key="dl_stl_chart", shown=panels)
+    table = pd.DataFrame(
+        {
+            "month": result.observed.index.strftime("%Y-%m"),
+            "observed": result.observed.to_numpy(),
+            "trend": result.trend.to_numpy(),
+            "seasonal": result.seasonal.to_numpy(),
+            "remainder": result.resid.to_numpy(),
+            "estimated": result.observed.index.isin(filled),
+        }
+    )
     with st.expander("Components"):
         table_with_downloads(table, "seasonal components", stamp=ctx.stamp(), key="dl_stl_table")
-    st.caption("STL (statsmodels, period 12, robust) over the period chosen in the sidebar. "
-               f"Needs at least {MIN_MONTHS} consecutive months. Measure: "
-               f"{MEASURES.get(measure, measure).lower()}.")
+    st.caption(
+        "STL (statsmodels, period 12, robust) over the period chosen in the sidebar. "
+        f"Needs at least {MIN_MONTHS} consecutive months. Measure: "
+        f"{MEASURES.get(measure, measure).lower()}."
+    )

@@ -1,0 +1,37 @@
+"""The Overview's opening headlines: one sentence a line, each linking to its trend view."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from csp_dash.headlines import headline_items, trend_link
+from csp_dash.ui.filters import Filters
+
+ICONS = {
+    "increase": ":material/trending_up:",
+    "decrease": ":material/trending_down:",
+    "no significant change": ":material/trending_flat:",
+}
+
+
+def _escape(text: str) -> str:
+    """Keep sentence text literal inside a Markdown link."""
+    return text.replace("[", r"\[").replace("]", r"\]").replace("$", r"\$")
+
+
+def headline_list(f: Filters, counts: pd.DataFrame, themes: pd.DataFrame) -> list[dict]:
+    """Write the headlines for the filtered area; returns the items shown."""
+    items = headline_items(counts, themes, f.end)
+    lines = []
+    for item in items:
+        url = trend_link(
+            item, themes, layer=f.layer, area=f.area, end=f.end, length=max(f.length, 24)
+        )
+        lines.append(f"- {ICONS[item['direction']]} [{_escape(item['sentence'])}]({url})")
+    st.markdown("\n".join(lines))
+    st.caption(
+        "Each headline opens its trend view. All crime excludes anti-social behaviour "
+        "(the ONS convention); ASB is counted as incidents beside it."
+    )
+    return items
