@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import uuid
 from pathlib import Path
 
@@ -76,6 +77,8 @@ def demo_db(tmp_path_factory: pytest.TempPathFactory) -> str:
     init_db(eng)
     load_demo(eng, folder / "files")
     eng.dispose()
+    # A pristine copy for the served app (DuckDB lets only one process hold a file).
+    shutil.copy(folder / "demo.duckdb", folder / "served.duckdb")
     return url
 
 
@@ -84,3 +87,17 @@ def app_env(demo_db: str, monkeypatch: pytest.MonkeyPatch) -> str:
     """Point the Streamlit app at the demo database for AppTest page tests."""
     monkeypatch.setenv("CSP_DASH_DB_URL", demo_db)
     return demo_db
+
+
+@pytest.fixture(scope="session")
+def app_server(demo_db: str):
+    """The real app served on the demo, for browser tests.
+
+    It gets its own copy of the demo database: DuckDB lets one process hold a file, and this
+    test process opens the original for its AppTest page tests.
+    """
+    from tests.browser_helpers import served_app
+
+    copy = Path(demo_db.removeprefix("duckdb:///")).with_name("served.duckdb")
+    with served_app(f"duckdb:///{copy}") as base:
+        yield base
