@@ -101,3 +101,22 @@ def app_server(demo_db: str):
     copy = Path(demo_db.removeprefix("duckdb:///")).with_name("served.duckdb")
     with served_app(f"duckdb:///{copy}") as base:
         yield base
+
+
+@pytest.fixture(scope="session")
+def essex_loaded(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """The seven Essex months with the LSOA boundaries and mid-2018 population, in DuckDB."""
+    from csp_dash.ingest.boundaries import import_boundaries, import_population
+    from csp_dash.ingest.police import ingest_police
+
+    if not ESSEX.is_dir():
+        pytest.skip(f"real data folder {ESSEX} is absent (it ships beside the repository in CI)")
+    url = f"duckdb:///{tmp_path_factory.mktemp('essex') / 'essex.duckdb'}"
+    eng = make_engine(url)
+    init_db(eng)
+    import_boundaries(eng, ESSEX / "essex_lsoa2011_boundaries.geojson", "lsoa", "LSOA11CD", "LSOA11NM")
+    import_population(eng, ESSEX / "essex_lsoa2011_population_mid2018.csv", "lsoa", "LSOA11CD",
+                      "mid2018_population")
+    ingest_police(eng, [ESSEX])
+    eng.dispose()
+    return url

@@ -13,37 +13,17 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from csp_dash import cli
-from csp_dash.db.engine import init_db, make_engine
 from csp_dash.hotspot_periods import window
-from csp_dash.ingest.boundaries import import_boundaries, import_population
-from csp_dash.ingest.police import ingest_police
 from tests.apptest_helpers import APP, metric
 
 pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
-def essex_db(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, Path]:
+def essex_db(essex_loaded: str) -> tuple[str, Path]:
     from tests.conftest import ESSEX
 
-    if not ESSEX.is_dir():
-        pytest.skip(f"real data folder {ESSEX} is absent (it ships beside the repository in CI)")
-    url = f"duckdb:///{tmp_path_factory.mktemp('essex') / 'essex.duckdb'}"
-    eng = make_engine(url)
-    init_db(eng)
-    import_boundaries(
-        eng, ESSEX / "essex_lsoa2011_boundaries.geojson", "lsoa", "LSOA11CD", "LSOA11NM"
-    )
-    import_population(
-        eng,
-        ESSEX / "essex_lsoa2011_population_mid2018.csv",
-        "lsoa",
-        "LSOA11CD",
-        "mid2018_population",
-    )
-    ingest_police(eng, sorted(p for p in ESSEX.iterdir() if p.is_dir()))
-    eng.dispose()
-    return url, ESSEX
+    return essex_loaded, ESSEX
 
 
 def _csv_rows(folder: Path) -> pd.DataFrame:

@@ -14,8 +14,6 @@ import pytest
 
 from csp_dash import queries
 from csp_dash.headlines import headline_items
-from csp_dash.ingest.boundaries import import_boundaries, import_population
-from csp_dash.ingest.police import ingest_police
 from csp_dash.trends_queries import area_population, loaded_months
 from csp_dash.trends_view import monthly_by_category, yoy_table
 
@@ -26,29 +24,11 @@ PREVIOUS = (date(2018, 1, 1), date(2018, 3, 1))
 
 
 @pytest.fixture(scope="module")
-def essex_db(tmp_path_factory):
+def essex_db(essex_loaded: str):
+    from csp_dash.db.engine import make_engine
     from tests.conftest import ESSEX
 
-    if not ESSEX.is_dir():
-        pytest.skip(f"real data folder {ESSEX} is absent")
-    from csp_dash.db.engine import init_db, make_engine
-
-    eng = make_engine(f"duckdb:///{tmp_path_factory.mktemp('essex') / 'essex.duckdb'}")
-    init_db(eng)
-    # GEOS can raise the floating-point "invalid" flag on NaN Z values while reading WKB, and
-    # depending on what ran earlier in the process numpy reports it: not a data problem.
-    with np.errstate(invalid="ignore"):
-        import_boundaries(
-            eng, ESSEX / "essex_lsoa2011_boundaries.geojson", "lsoa", "LSOA11CD", "LSOA11NM"
-        )
-    import_population(
-        eng,
-        ESSEX / "essex_lsoa2011_population_mid2018.csv",
-        "lsoa",
-        "LSOA11CD",
-        "mid2018_population",
-    )
-    ingest_police(eng, [ESSEX])
+    eng = make_engine(essex_loaded)
     yield eng, ESSEX
     eng.dispose()
 
