@@ -12,7 +12,7 @@ from sqlalchemy import Engine, select
 from csp_dash import config
 from csp_dash.db.engine import init_db, make_engine
 from csp_dash.db.schema import schema_meta
-from csp_dash.demo_loader import DEMO_FLAG  # noqa: E402
+from csp_dash.demo_loader import DEMO_FLAG, DEMO_LABEL, load_demo, needs_demo
 
 
 def _cli_db() -> str | None:
@@ -38,31 +38,46 @@ def engine() -> Engine:
     return get_engine(db_url())
 
 
+class DemoBuild:
+    """The first-start demo build, on its own thread so a closed browser tab cannot cut it short."""
+
+    def __init__(self, engine: Engine):
+        self.done = threading.Event()
+        self.error: str | None = None
+        self.step = (0, 1, "starting")
+        self._thread = threading.Thread(target=self._run, args=(engine,), daemon=True)
+        self._thread.start()
+
+    def _run(self, engine: Engine) -> None:
+        try:
+            load_demo(engine, progress=lambda d, t, m: setattr(self, "step", (d, t, m)))
+        except Exception as exc:  # shown to every waiting session, not swallowed
+            self.error = f"{type(exc).__name__}: {exc}"
+        finally:
+            self.done.set()
+
+
 @st.cache_resource(show_spinner=False)
-def _build_lock(url: str) -> threading.Lock:
-    return threading.Lock()
+def _demo_build(url: str) -> DemoBuild:
+    return DemoBuild(get_engine(url))
 
 
 def ensure_data() -> None:
-    """On an empty database, build the synthetic demo (once, even with several sessions)."""
-    from csp_dash.queries import crime_count
-
+    """On an empty database, build the synthetic demo (once per process, whoever asks first)."""
     url = db_url()
     if st.session_state.get("_data_checked") == url:
         return
-    eng = get_engine(url)
-    with _build_lock(url):
-        if crime_count(eng) == 0:
-            from csp_dash.demo_loader import load_demo
-
-            bar = st.progress(0.0, text="First start: building the synthetic demo district...")
-
-            def progress(done: int, total: int, message: str) -> None:
-                bar.progress(done / total if total else 1.0, text=f"Synthetic demo data: {message}")
-
-            load_demo(eng, progress=progress)
-            bar.empty()
-            st.cache_data.clear()
+    if needs_demo(get_engine(url)):
+        build = _demo_build(url)
+        bar = st.progress(0.0, text="First start: building the synthetic demo district...")
+        while not build.done.wait(0.3):
+            done, total, message = build.step
+            bar.progress(min(done / total, 1.0) if total else 1.0, text=f"Synthetic demo data: {message}")
+        if build.error:
+            st.error(f"The synthetic demo could not be built: {build.error}")
+            st.stop()
+        bar.empty()
+        st.cache_data.clear()
     st.session_state["_data_checked"] = url
 
 
@@ -70,7 +85,8 @@ def ensure_data() -> None:
 def demo_label(url: str) -> str | None:
     """The demo's label if the database holds the synthetic demo, else None."""
     with get_engine(url).connect() as conn:
-        return conn.execute(select(schema_meta.c.value).where(schema_meta.c.key == DEMO_FLAG)).scalar()
+        flag = conn.execute(select(schema_meta.c.value).where(schema_meta.c.key == DEMO_FLAG)).scalar()
+    return flag if flag == DEMO_LABEL else None
 
 
 def data_changed() -> None:
