@@ -125,6 +125,8 @@ def _read_table(name: str, data: bytes) -> pa.Table:
 def _arrow_csv(data: bytes, types: dict) -> pa.Table:
     return pacsv.read_csv(
         io.BytesIO(data),
+        # One block per file (a monthly file is a few MB): fewer, larger chunks load faster.
+        read_options=pacsv.ReadOptions(block_size=max(len(data) + 1, 1 << 20)),
         convert_options=pacsv.ConvertOptions(
             column_types=types, include_columns=COLUMNS, strings_can_be_null=True,
             null_values=[""], quoted_strings_can_be_null=True),

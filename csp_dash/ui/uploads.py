@@ -34,17 +34,24 @@ def police_upload() -> None:
         bar.progress(done / total if total else 1.0, text=f"{message} ({done}/{total} files)")
 
     with tempfile.TemporaryDirectory() as tmp:
+        def shown(text: str) -> str:  # name the file as the user uploaded it, not our temp copy
+            return text.replace(f"{tmp}/", "")
+
         try:
             report = ingest_police(engine(), _save(files, Path(tmp)), progress=progress)
         except IngestError as exc:
-            st.error(f"Refused: {exc}. Nothing was loaded.")
+            st.error(f"Refused: {shown(str(exc))}. Nothing was loaded.")
             return
+    bar.empty()
     data_changed()
-    table = pd.DataFrame([vars(r) for r in report.files])
     for r in report.refused:
-        st.error(f"Refused: {r.error}. Nothing from this file was loaded.")
-    st.success(f"{report.total('rows'):,} rows loaded, {report.total('no_location'):,} with no location, "
-               f"{report.total('rejected'):,} rejected rows (listed below).")
+        st.error(f"Refused: {shown(r.error)}. Nothing from this file was loaded.")
+    if len(report.refused) < len(report.files):
+        st.success(f"{report.total('rows'):,} rows loaded, {report.total('no_location'):,} with no "
+                   f"location, {report.total('rejected'):,} rejected rows (see Rejected rows above).")
+    table = pd.DataFrame([vars(r) for r in report.files])
+    table["file_name"] = table["file_name"].map(shown)
+    table["error"] = table["error"].map(shown)
     st.dataframe(table, hide_index=True)
 
 

@@ -1,0 +1,57 @@
+"""End to end: an analyst uploads police.uk files on the Data page in Chromium."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from tests.browser_helpers import ARGS, CHROMIUM, SHOTS, served_app
+from tests.policeuk_files import month_rows, write_raw, write_street_csv
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="module")
+def data_page(demo_db: str, tmp_path_factory: pytest.TempPathFactory):
+    """Its own served app on its own copy of the demo: uploads change the database."""
+    from playwright.sync_api import sync_playwright
+
+    copy = tmp_path_factory.mktemp("upload") / "demo.duckdb"
+    shutil.copy(Path(demo_db.removeprefix("duckdb:///")).with_name("served.duckdb"), copy)
+    with served_app(f"duckdb:///{copy}") as base, sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        tab = browser.new_page(viewport={"width": 1400, "height": 1200})
+        tab.goto(f"{base}/data")
+        tab.wait_for_selector("h1", timeout=120_000)
+        yield tab
+        browser.close()
+
+
+def _upload(tab, path: Path) -> str:
+    tab.get_by_role("tab", name="police.uk files").click()
+    tab.locator('[data-testid="stFileUploaderDropzoneInput"]').first.set_input_files(str(path))
+    tab.get_by_role("button", name="Load police.uk files").click()
+    tab.wait_for_selector('[data-testid="stAlert"]', timeout=120_000)
+    tab.wait_for_function("!document.querySelector('[data-testid=\"stStatusWidget\"]')",
+                          timeout=120_000)
+    return tab.inner_text("body")
+
+
+def test_a_bad_file_is_refused_by_name_and_row(data_page, tmp_path: Path):
+    bad = tmp_path / "2018-02-essex-street.csv"
+    good = write_street_csv(tmp_path / "src", "2018-02", month_rows("2018-02", 3))
+    write_raw(tmp_path, bad.name, good.read_bytes() + b"x,2018-02,Essex Police\n")
+    body = _upload(data_page, bad)
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    data_page.screenshot(path=str(SHOTS / "data-upload-refused.png"), full_page=True)
+    assert ("Refused: 2018-02-essex-street.csv, row 4 (line 5): has 3 fields where the header "
+            "has 12 (a truncated or malformed row)") in body
+    assert "Nothing from this file was loaded" in body
+
+
+def test_a_good_file_loads_and_reports_its_rows(data_page, tmp_path: Path):
+    good = write_street_csv(tmp_path, "2018-03", month_rows("2018-03", 5, no_location=2))
+    body = _upload(data_page, good)
+    assert "7 rows loaded, 2 with no location, 0 rejected rows" in body  # 5 located + 2 not
