@@ -23,6 +23,7 @@ import statistics
 import sys
 import tempfile
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -98,23 +99,14 @@ def _fresh(url: str, bounds: dict):
 
 
 def bench_import(work: Path, rows: int) -> None:
+    from csp_dash.demo_partner import MAPPINGS
     from csp_dash.ingest.partner import ingest_partner
-    from csp_dash.ingest.partner_mapping import PartnerMapping
 
     bounds = _grid(work)
     data = work / "da.csv"
     generate(data, rows)
-    m = PartnerMapping(
-        theme="Domestic abuse",
-        date_column="Date recorded",
-        date_format="DD/MM/YYYY",
-        category_column="Offence group",
-        latitude_column="Latitude",
-        longitude_column="Longitude",
-        lsoa_column="LSOA code",
-        key_column="Victim ID",
-        flags={"repeat": "Repeat victim", "alcohol": "Alcohol involved"},
-    )
+    # The demo's own police DA mapping: the generated file has the same columns.
+    m = replace(MAPPINGS["police_da"], police_categories={})
     eng = _fresh(f"duckdb:///{work / 'csp.duckdb'}", bounds)
     t0 = time.perf_counter()
     r = ingest_partner(eng, data, "bench_da", m, secret=SECRET)

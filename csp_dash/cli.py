@@ -101,7 +101,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 # Each feature adds its own commands: a module with register(sub, ingest_sub, add).
 COMMAND_MODULES = ["csp_dash.cli_trends", "csp_dash.cli_hotspots", "csp_dash.cli_partner",
-                   "csp_dash.cli_priorities", "csp_dash.cli_bench"]
+                   "csp_dash.cli_priorities"]
 
 
 def build_parser() -> argparse.ArgumentParser:
