@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
 import pytest
 
+from csp_dash.db.engine import make_engine
+from csp_dash.queries import load_summary
 from tests.browser_helpers import ARGS, CHROMIUM, SHOTS, served_app
 from tests.policeuk_files import month_rows, write_raw, write_street_csv
 
@@ -28,11 +31,22 @@ def data_page(demo_db: str, tmp_path_factory: pytest.TempPathFactory):
         browser.close()
 
 
+def _idle(tab) -> None:
+    tab.wait_for_timeout(500)
+    tab.wait_for_function("!document.querySelector('[data-testid=\"stStatusWidget\"]')",
+                          timeout=120_000)
+
+
 def _upload(tab, path: Path, expect: str) -> str:
     tab.goto(tab.data_url)  # a fresh page: an empty uploader
     tab.wait_for_selector("h1", timeout=120_000)
+    _idle(tab)  # a file handed over mid-run can be lost when the run redraws the uploader
     tab.get_by_role("tab", name="police.uk files").click()
     tab.locator('[data-testid="stFileUploaderDropzoneInput"]').first.set_input_files(str(path))
+    _idle(tab)
+    # The uploaded file's chip (name and size) shows once the upload has reached the server.
+    tab.get_by_text(re.compile(r"^\d+(\.\d+)?KB$")).first.wait_for(timeout=120_000)
+    _idle(tab)
     tab.get_by_role("button", name="Load police.uk files").click(timeout=120_000)
     tab.wait_for_function(f"document.body.innerText.includes({expect!r})", timeout=120_000)
     return tab.inner_text("body")
@@ -50,7 +64,13 @@ def test_a_bad_file_is_refused_by_name_and_row(data_page, tmp_path: Path):
     assert "Nothing from this file was loaded" in body
 
 
-def test_a_good_file_loads_and_reports_its_rows(data_page, tmp_path: Path):
+def test_a_good_file_loads_and_reports_its_rows(data_page, demo_db: str, tmp_path: Path):
     good = write_street_csv(tmp_path, "2018-03", month_rows("2018-03", 5, no_location=2))
     body = _upload(data_page, good, "rows loaded")
     assert "7 rows loaded, 2 with no location, 0 rejected rows" in body  # 5 located + 2 not
+    # The page reran after loading, so the totals above already count the new file.
+    eng = make_engine(demo_db)
+    before = load_summary(eng)
+    eng.dispose()
+    files = re.search(r"Files\s+([\d,]+)", body)
+    assert files and int(files.group(1).replace(",", "")) == before["files"] + 1, body[body.find("Rows loaded"):][:300]

@@ -23,7 +23,20 @@ def _save(files, folder: Path) -> list[Path]:
     return paths
 
 
+def _show_last_result() -> None:
+    """The outcome of the last load, kept across the rerun that refreshes the page's figures."""
+    result = st.session_state.pop("police_upload_result", None)
+    if not result:
+        return
+    for error in result["errors"]:
+        st.error(error)
+    if result["success"]:
+        st.success(result["success"])
+    st.dataframe(result["table"], hide_index=True)
+
+
 def police_upload() -> None:
+    _show_last_result()
     files = st.file_uploader("police.uk street-crime files (CSV, or police.uk's zip archive)",
                              type=["csv", "zip"], accept_multiple_files=True, key="up_police")
     if not files or not st.button("Load police.uk files", type="primary"):
@@ -44,15 +57,19 @@ def police_upload() -> None:
             return
     bar.empty()
     data_changed()
-    for r in report.refused:
-        st.error(f"Refused: {shown(r.error)}. Nothing from this file was loaded.")
-    if len(report.refused) < len(report.files):
-        st.success(f"{report.total('rows'):,} rows loaded, {report.total('no_location'):,} with no "
-                   f"location, {report.total('rejected'):,} rejected rows (see Rejected rows above).")
     table = pd.DataFrame([vars(r) for r in report.files])
     table["file_name"] = table["file_name"].map(shown)
     table["error"] = table["error"].map(shown)
-    st.dataframe(table, hide_index=True)
+    loaded = len(report.refused) < len(report.files)
+    st.session_state["police_upload_result"] = {
+        "errors": [f"Refused: {shown(r.error)}. Nothing from this file was loaded."
+                   for r in report.refused],
+        "success": (f"{report.total('rows'):,} rows loaded, {report.total('no_location'):,} with no "
+                    f"location, {report.total('rejected'):,} rejected rows (see Rejected rows above)."
+                    if loaded else ""),
+        "table": table,
+    }
+    st.rerun()  # so the coverage grid and totals above include what was just loaded
 
 
 def boundary_upload() -> None:
