@@ -14,7 +14,7 @@ from urllib.parse import quote, urlencode
 import pandas as pd
 from sqlalchemy import Engine
 
-from csp_dash import queries
+from csp_dash import queries, trends_queries
 from csp_dash.analysis.narrative import headlines
 from csp_dash.analysis.trends import Window, latest_windows
 from csp_dash.db.cube import ALL_LAYER
@@ -39,7 +39,11 @@ FIELDS = [
 
 
 def headline_items(
-    counts: pd.DataFrame, themes: pd.DataFrame, last_month: date, top_n: int = 3
+    counts: pd.DataFrame,
+    themes: pd.DataFrame,
+    last_month: date,
+    top_n: int = 3,
+    loaded: list[date] | None = None,
 ) -> list[dict]:
     """Headline dicts for the 12 months to ``last_month`` against the 12 before.
 
@@ -48,7 +52,7 @@ def headline_items(
     "category"), category or theme, current, previous, change, pct, z, significant,
     direction and sentence.
     """
-    cmp = compare_periods(counts, themes, last_month)
+    cmp = compare_periods(counts, themes, last_month, loaded)
     all_crime = {"current": cmp.all_crime["current"], "previous": cmp.all_crime["previous"]}
     theme_order = list(dict.fromkeys(themes["theme"]))
     by_theme = cmp.themes.set_index("theme").reindex(theme_order).reset_index()
@@ -61,7 +65,18 @@ def headline_items(
         item["category"] = None if theme_kind else item["label"]
         if item["kind"] == "asb":
             item["category"] = ASB
+    if not cmp.comparable:
+        items = [_withheld(i, len(cmp.missing_months)) for i in items if i["kind"] != "category"]
     return items
+
+
+def _withheld(item: dict, n_missing: int) -> dict:
+    """No change is claimed across a gap in the data: give the latest count alone."""
+    item.update(change=None, pct=None, z=None, significant=False,
+                direction="no comparison (months missing)")
+    item["sentence"] = (f"{item['label']}: {int(item['current']):,} in the latest 12 months; no "
+                        f"comparison, as {n_missing} month(s) of the 24 have no data loaded.")
+    return item
 
 
 def item_categories(item: dict, themes: pd.DataFrame) -> tuple[list[str], list[str]]:
@@ -111,7 +126,8 @@ def build_headlines(
         engine, layer=layer, by=("month", "category"), areas_in=[area] if area else None
     )
     themes = queries.theme_table(engine)
-    items = headline_items(counts, themes, last, top_n=top_n)
+    items = headline_items(counts, themes, last, top_n=top_n,
+                           loaded=trends_queries.loaded_months(engine))
     current, previous = latest_windows(last)
     for item in items:
         item["link"] = trend_link(item, themes, layer=layer, area=area, end=last)

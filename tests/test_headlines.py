@@ -158,7 +158,24 @@ def test_cli_text_for_one_lsoa_and_bad_area(demo_db, capsys):
     lines = capsys.readouterr().out.strip().splitlines()
     assert lines[0].startswith("Latest 12 months (2024-10 to 2025-09)") and code in lines[0]
     expected = _raw_all_crime(demo_db, date(2024, 10, 1), date(2025, 9, 1), lsoa=code)
-    assert f" to {expected:,})" in lines[1] or f"{expected:,} this year" in lines[1]
+    # The previous 12 months hold the demo's missing month (2024-03): no change is claimed.
+    assert f"{expected:,} in the latest 12 months; no comparison, as 1 month(s)" in lines[1]
     assert len(result["items"]) >= 7  # all crime, ASB, five themes, then movers
     assert cli_main(["headlines", "--db", demo_db, "--layer", "lsoa", "--area", "nope"]) == 2
     assert "no area 'nope'" in capsys.readouterr().err
+
+
+def test_no_change_is_claimed_across_months_with_no_data():
+    # Data loaded for the latest 12 months only: the previous 12 are a gap, not zeros.
+    counts = _counts()
+    last = date(2025, 12, 1)
+    loaded = sorted({d.date() for d in pd.to_datetime(counts["month"]) if d.year == 2025})
+    items = headline_items(counts, THEMES, last, loaded=loaded)
+    assert items and all(not i["significant"] and i["z"] is None for i in items)
+    assert all(i["kind"] != "category" for i in items)  # no "biggest risers" from a gap
+    first = items[0]
+    n_missing = 24 - len(loaded)  # every loaded month lies in the latest 12
+    assert n_missing >= 12
+    assert first["sentence"] == (f"{first['label']}: {int(first['current']):,} in the latest 12 "
+                                 f"months; no comparison, as {n_missing} month(s) of the 24 have "
+                                 "no data loaded.")

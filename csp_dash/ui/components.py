@@ -20,8 +20,22 @@ def _pct(v: float) -> str:
     return "n/a" if v is None or (isinstance(v, float) and math.isnan(v)) else f"{v:+.1f}%"
 
 
-def change_tile(col, label: str, row: pd.Series, help_text: str | None = None) -> None:
-    """A metric tile: count, % change, and whether the change is significant (Poisson |z| > 2)."""
+def gap_warning(missing: list) -> str:
+    shown = ", ".join(f"{m:%b %Y}" for m in missing[:6]) + (" ..." if len(missing) > 6 else "")
+    return (f"No data loaded for {len(missing)} month(s) of the two 12-month periods ({shown}): "
+            "changes are not shown, since a gap would read as a fall.")
+
+
+def change_tile(col, label: str, row: pd.Series, comparable: bool = True,
+                help_text: str | None = None) -> None:
+    """A metric tile: count, % change, and whether the change is significant (Poisson |z| > 2).
+
+    Where the periods have gaps the tile shows the latest count alone: no change is claimed.
+    """
+    if not comparable:
+        col.metric(label, f"{int(row['current']):,}", border=True,
+                   help="Latest 12 months; no comparison, as some months have no data loaded")
+        return
     sig = "significant" if row["significant"] else "not significant"
     col.metric(label, f"{int(row['current']):,}",
                delta=f"{_pct(row['pct'])}" + (" significant" if row["significant"] else ""),
@@ -31,9 +45,12 @@ def change_tile(col, label: str, row: pd.Series, help_text: str | None = None) -
                border=True)
 
 
-def change_table(df: pd.DataFrame, label_col: str) -> pd.DataFrame:
-    """Rename a year-on-year table's columns into words for display."""
+def change_table(df: pd.DataFrame, label_col: str, comparable: bool = True) -> pd.DataFrame:
+    """Rename a year-on-year table's columns into words for display (no change across gaps)."""
     out = df[[label_col, "current", "previous", "change", "pct", "z", "direction"]].copy()
+    if not comparable:
+        out[["change", "pct", "z"]] = None
+        out["direction"] = "no comparison (months missing)"
     out.columns = [label_col.title(), "Latest 12 months", "Previous 12 months", "Change", "Change %",
                    "Poisson z", "Significance (|z| > 2)"]
     return out

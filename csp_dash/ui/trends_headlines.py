@@ -7,6 +7,7 @@ import streamlit as st
 
 from csp_dash.headlines import headline_items, trend_link
 from csp_dash.ui.filters import Filters
+from csp_dash.ui.trends_data import loaded_months
 
 ICONS = {
     "increase": ":material/trending_up:",
@@ -22,13 +23,13 @@ def _escape(text: str) -> str:
 
 def headline_list(f: Filters, counts: pd.DataFrame, themes: pd.DataFrame) -> list[dict]:
     """Write the headlines for the filtered area; returns the items shown."""
-    items = headline_items(counts, themes, f.end)
+    items = headline_items(counts, themes, f.end, loaded=loaded_months(f.url))
     lines = []
     for item in items:
         url = trend_link(
             item, themes, layer=f.layer, area=f.area, end=f.end, length=max(f.length, 24)
         )
-        lines.append(f"- {ICONS[item['direction']]} [{_escape(item['sentence'])}]({url})")
+        lines.append(f"- {ICONS.get(item['direction'], '')} [{_escape(item['sentence'])}]({url})")
     st.markdown("\n".join(lines))
     st.caption(
         "Each headline opens its trend view. All crime excludes anti-social behaviour "

@@ -102,7 +102,9 @@ def headline_tiles(ctx: TrendContext) -> pd.DataFrame:
     yoy = yoy_table(ctx.counts, ctx.themes, ctx.categories, current, previous, ctx.population)
     total = yoy[yoy["level"] == "Total"].iloc[0]
     cols = st.columns(3)
-    components.change_tile(cols[0], "Selected categories, latest 12 months", total)
+    have = {pd.Timestamp(m).to_period("M") for m in ctx.loaded}
+    complete = all(p in have for p in pd.period_range(previous[0], current[1], freq="M"))
+    components.change_tile(cols[0], "Selected categories, latest 12 months", total, complete)
     rate = total["rate_current"]
     base = total["rate_base"] or "per 1,000"
     cols[1].metric(
