@@ -2,9 +2,10 @@
 
 import streamlit as st
 
-from csp_dash import queries
-from csp_dash.ui import components, partner_upload, uploads
-from csp_dash.ui.coverage import coverage_grid
+from csp_dash.db import queries
+from csp_dash.ui import components
+from csp_dash.ui.data import partner_upload, uploads
+from csp_dash.ui.data.coverage import coverage_grid
 from csp_dash.ui.filters import sidebar_filters
 from csp_dash.ui.state import engine
 

@@ -3,8 +3,10 @@ estates and referrals, from partner data. Public view by default; the analyst vi
 
 import streamlit as st
 
-from csp_dash.domestic_abuse_public import PUBLIC_LAYERS
-from csp_dash.ui import components, da_sections, da_view
+from csp_dash.disclosure.release import PUBLIC_LAYERS
+from csp_dash.ui import components
+from csp_dash.ui.domestic_abuse import sections as da_sections
+from csp_dash.ui.domestic_abuse import view as da_view
 from csp_dash.ui.filters import sidebar_filters
 
 da_view.view_from_url()  # before the filters rewrite the URL

@@ -4,8 +4,12 @@ classes over time, concentration), with the estate profile and the partners-only
 import streamlit as st
 
 from csp_dash import harm
-from csp_dash.ui import components, hotspot_data, hotspot_map, hotspot_panels, hotspot_sections
+from csp_dash.ui import components
 from csp_dash.ui.filters import sidebar_filters
+from csp_dash.ui.hotspots import data as hotspot_data
+from csp_dash.ui.hotspots import map as hotspot_map
+from csp_dash.ui.hotspots import panels as hotspot_panels
+from csp_dash.ui.hotspots import sections as hotspot_sections
 
 f = sidebar_filters()
 st.title("Estate hotspots")

@@ -1,12 +1,14 @@
-"""Overview: the latest 12 months against the previous 12, by theme and category."""
+"""Overview: the period against its comparison period, by theme and category."""
 
 import streamlit as st
 
-from csp_dash.overview import ALL_CRIME, compare_periods, window_label
-from csp_dash.ui import components, data
+from csp_dash.overview.comparison import compare_periods
+from csp_dash.ui import cached as data
+from csp_dash.ui import components
 from csp_dash.ui.filters import area_label, sidebar_filters
-from csp_dash.ui.trends_data import loaded_months
-from csp_dash.ui.trends_headlines import headline_list
+from csp_dash.ui.trends.data import loaded_months
+from csp_dash.ui.trends.headlines import headline_list
+from csp_dash.vocab import ASB
 
 f = sidebar_filters()
 st.title("Overview")
@@ -17,26 +19,28 @@ if f is None:
 
 counts = data.cube_counts(f.url, f.layer, ("month", "category"), f.areas_in)
 themes = data.theme_table(f.url)
-cmp = compare_periods(counts, themes, f.end, loaded_months(f.url))
-st.markdown(f"**{window_label(cmp.current)}** against **{window_label(cmp.previous)}**, "
+# One comparison per run: the tiles, tables and headlines below all read it.
+cmp = compare_periods(counts, themes, f.end, loaded_months(f.url), f.length, f.categories)
+st.markdown(f"**{cmp.current_label}** against **{cmp.previous_label}** ({cmp.previous_what}), "
             f"{area_label(f)}. A change is *significant* where the Poisson z exceeds 2 in size.")
-headline_list(f, counts, themes)
+headline_list(f, cmp, themes)
 if cmp.missing_months:
     st.warning(components.gap_warning(cmp.missing_months))
 
 cols = st.columns(2)
-components.change_tile(cols[0], ALL_CRIME, cmp.all_crime, cmp.comparable)
-components.change_tile(cols[1], "Anti-social behaviour (incidents)", cmp.asb, cmp.comparable)
+components.change_tile(cols[0], cmp.crime_label, cmp.all_crime, cmp.comparable, cmp.previous_label)
+if ASB in set(cmp.categories["category"]):
+    components.change_tile(cols[1], "Anti-social behaviour (incidents)", cmp.asb, cmp.comparable,
+                           cmp.previous_label)
 theme_rows = cmp.themes.set_index("theme")
 tcols = st.columns(min(len(theme_rows), 5) or 1)
 for i, (name, row) in enumerate(theme_rows.iterrows()):
-    components.change_tile(tcols[i % len(tcols)], name, row, cmp.comparable)
+    components.change_tile(tcols[i % len(tcols)], name, row, cmp.comparable, cmp.previous_label)
 
-shown_themes = cmp.themes[cmp.themes["theme"].isin(f.themes)] if f.themes else cmp.themes
 st.subheader("By theme")
-st.dataframe(components.change_table(shown_themes, "theme", cmp.comparable), hide_index=True,
-             column_config=components.CHANGE_COLUMNS, width="stretch")
+st.dataframe(components.change_table(cmp.themes, "theme", cmp.current_label, cmp.previous_label),
+             hide_index=True, column_config=components.CHANGE_COLUMNS, width="stretch")
 st.subheader("By category")
-cats = cmp.categories[cmp.categories["category"].isin(f.categories)].sort_values(["theme", "category"])
-st.dataframe(components.change_table(cats, "category", cmp.comparable), hide_index=True,
-             column_config=components.CHANGE_COLUMNS, width="stretch")
+cats = cmp.categories.sort_values(["theme", "category"])
+st.dataframe(components.change_table(cats, "category", cmp.current_label, cmp.previous_label),
+             hide_index=True, column_config=components.CHANGE_COLUMNS, width="stretch")

@@ -6,11 +6,11 @@ import streamlit as st
 from csp_dash import harm
 from csp_dash.ui import components
 from csp_dash.ui.filters import area_label, sidebar_filters
-from csp_dash.ui.priority_data import assessment
-from csp_dash.ui.priority_edit import candidates_editor, model_editor, scores_editor
-from csp_dash.ui.priority_survey import concern_section, survey_picker, survey_upload
-from csp_dash.ui.priority_views import ranked_section, stamp_lines
-from csp_dash.ui.priority_yoy import agreed_upload, yoy_section
+from csp_dash.ui.priorities.data import assessment
+from csp_dash.ui.priorities.edit import candidates_editor, model_editor, scores_editor
+from csp_dash.ui.priorities.survey import concern_section, survey_picker, survey_upload
+from csp_dash.ui.priorities.views import ranked_section, stamp_lines
+from csp_dash.ui.priorities.yoy import agreed_upload, yoy_section
 
 f = sidebar_filters()
 st.title("Priorities")
@@ -20,9 +20,9 @@ if f is None:
     st.stop()
 
 st.caption(
-    f"Strategic Risk Assessment for {area_label(f)}: the latest 12 months to "
-    f"{f.end:%b %Y} against the 12 before (the period length does not apply here). "
-    "Partners score the candidates at the workshop."
+    f"Strategic Risk Assessment for {area_label(f)}: the {f.length} months to "
+    f"{f.end:%b %Y} against their comparison period (12 months, the usual choice, compares "
+    "with the 12 before). Partners score the candidates at the workshop."
 )
 c1, c2 = st.columns(2)
 scheme = c1.selectbox(
@@ -34,7 +34,7 @@ scheme = c1.selectbox(
 )
 with c2:
     survey = survey_picker(f.url)
-bundle = assessment(f.url, f.end, f.layer, f.area, survey, scheme)
+bundle = assessment(f.url, f.end, f.layer, f.area, survey, scheme, f.length)
 stamp = stamp_lines(bundle["proposals"].note, scheme)
 
 # Lazy tabs: only the open tab's content runs, so a rerun pays for one view, not six.

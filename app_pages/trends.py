@@ -2,11 +2,12 @@
 
 import streamlit as st
 
-from csp_dash.ui import components, trends_sections
+from csp_dash.ui import components
 from csp_dash.ui.filters import sidebar_filters
-from csp_dash.ui.trends_comparison import comparison_tab
-from csp_dash.ui.trends_data import context, keep_state
-from csp_dash.ui.trends_harm import harm_note, harm_tab, scheme_picker
+from csp_dash.ui.trends import sections as trends_sections
+from csp_dash.ui.trends.comparison import comparison_tab
+from csp_dash.ui.trends.data import context, keep_state
+from csp_dash.ui.trends.harm import harm_note, harm_tab, scheme_picker
 
 # Keep tab widgets while their tab is closed (Streamlit drops the state of undrawn widgets);
 # the shared filters are drawn, and kept, by the router (app.py).

@@ -6,22 +6,22 @@ Participants open /workshop?w=<id>&role=participant; the facilitator's view is /
 
 import streamlit as st
 
-from csp_dash.priority_workshops import get_workshop
+from csp_dash.priorities.workshop.sessions import get_workshop
 from csp_dash.ui import components
 from csp_dash.ui.filters import sidebar_filters
-from csp_dash.ui.priority_data import results
-from csp_dash.ui.priority_yoy import yoy_section
+from csp_dash.ui.priorities.data import results
+from csp_dash.ui.priorities.yoy import yoy_section
 from csp_dash.ui.state import db_url, engine
-from csp_dash.ui.workshop_facilitator import close_form, header, live_results
-from csp_dash.ui.workshop_participant import participant_view
-from csp_dash.ui.workshop_setup import (
+from csp_dash.ui.workshop.facilitator import close_form, header, live_results
+from csp_dash.ui.workshop.participant import participant_view
+from csp_dash.ui.workshop.setup import (
     PARTICIPANT,
     keep_params,
     open_form,
     read_params,
     workshop_list,
 )
-from csp_dash.ui.workshop_summary import summary_downloads
+from csp_dash.ui.workshop.summary import summary_downloads
 
 workshop_id, role = read_params()
 if role == PARTICIPANT:

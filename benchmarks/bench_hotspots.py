@@ -9,7 +9,7 @@ timed as one rerun. Cold = a filter value not seen before (Gi* computed), warm =
 (Gi* from the cache). Baselines measured in the same run: the raw aggregate query over the
 crimes table for the same filter, and the cube query the page makes. Also prints the map
 payload (KB of deck JSON) against the raw points the same view would need. Not a test: it
-prints figures and exits 0 (DESIGN.md section 5).
+prints figures and exits 0 (docs/architecture.md, "Performance").
 """
 
 from __future__ import annotations
@@ -112,7 +112,7 @@ def _payload_kb(at) -> tuple[float, str]:
 
 def _codes(url: str) -> list[str]:
     from csp_dash.db.engine import make_engine
-    from csp_dash.queries import area_table
+    from csp_dash.db.queries import area_table
 
     eng = make_engine(url)
     codes = list(area_table(eng, "estate")["code"])
@@ -130,8 +130,8 @@ def _raw_and_cube(url: str, cats: list[str], first, last) -> tuple[list[float], 
     from sqlalchemy import func, select
 
     from csp_dash.db.engine import make_engine
+    from csp_dash.db.queries import cube_counts
     from csp_dash.db.schema import crimes
-    from csp_dash.queries import cube_counts
 
     eng = make_engine(url)
     raw, cube = [], []
@@ -183,15 +183,15 @@ def _build(work: Path, url: str, args: argparse.Namespace) -> None:
 
 
 def run(args: argparse.Namespace) -> None:
+    from csp_dash.analysis.periods import window
     from csp_dash.db.engine import make_engine
-    from csp_dash.hotspot_periods import window
-    from csp_dash.queries import month_range
-    from csp_dash.themes import DEFAULT_THEMES
+    from csp_dash.db.queries import month_range
+    from csp_dash.vocab import DEFAULT_THEMES
 
     work = Path(args.workdir or tempfile.mkdtemp(prefix="bench_hotspots_"))
     work.mkdir(parents=True, exist_ok=True)
     print(_machine())
-    print(f"target: median rerun after a filter change <= {TARGET_MS} ms (DESIGN.md section 5)")
+    print(f"target: median rerun after a filter change <= {TARGET_MS} ms (docs/architecture.md, Performance)")
     url = f"duckdb:///{work / 'bench.duckdb'}"
     if args.reuse and (work / "bench.duckdb").exists():
         print(f"reusing the database in {work}")

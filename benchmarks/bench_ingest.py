@@ -6,7 +6,7 @@
 Generates N rows as police.uk monthly files (not timed), then times, each step in its own
 child process (so each peak RSS is its own) and each on a fresh database of the same engine:
 CSP Dash ingest, pandas read_csv + to_sql, and a re-ingest of the same folder. Not a test:
-it prints figures and exits 0 (DESIGN.md section 5).
+it prints figures and exits 0 (docs/architecture.md, "Performance").
 """
 
 from __future__ import annotations

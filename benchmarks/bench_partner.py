@@ -99,8 +99,8 @@ def _fresh(url: str, bounds: dict):
 
 
 def bench_import(work: Path, rows: int) -> None:
-    from csp_dash.demo_partner import MAPPINGS
-    from csp_dash.ingest.partner import ingest_partner
+    from csp_dash.demo.partner import MAPPINGS
+    from csp_dash.ingest.partner.load import ingest_partner
 
     bounds = _grid(work)
     data = work / "da.csv"
@@ -188,7 +188,7 @@ def main(argv: list[str] | None = None) -> int:
         url = args.demo_db
         if not url:
             from csp_dash.db.engine import init_db, make_engine
-            from csp_dash.demo_loader import load_demo
+            from csp_dash.demo.loader import load_demo
 
             url = f"duckdb:///{work / 'demo.duckdb'}"
             eng = make_engine(url)

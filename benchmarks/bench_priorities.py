@@ -12,7 +12,7 @@ Builds the synthetic demo (not timed), then times:
 - the facilitator's 5-second refresh (``workshop_results``) against reading the raw rows;
 - page reruns with AppTest (Priorities, and the facilitator's Workshop view).
 
-Not a test: it prints figures and exits 0 (DESIGN.md section 5).
+Not a test: it prints figures and exits 0 (docs/architecture.md, "Performance").
 """
 
 from __future__ import annotations
@@ -62,12 +62,12 @@ def _database(kind: str, pg_url: str, workdir: Path) -> tuple[str, callable]:
 
 
 def bench_ranked(engine) -> None:
+    from csp_dash.db.queries import month_range
     from csp_dash.db.schema import cube
-    from csp_dash.priorities import ranked_table
-    from csp_dash.priority_candidates import ensure_candidates
-    from csp_dash.priority_models import analyst_score_grid, load_model
-    from csp_dash.priority_proposals import propose_from_data
-    from csp_dash.queries import month_range
+    from csp_dash.priorities.candidates import ensure_candidates
+    from csp_dash.priorities.models import analyst_score_grid, load_model
+    from csp_dash.priorities.proposals import propose_from_data
+    from csp_dash.priorities.table import ranked_table
 
     end = month_range(engine)[1]
     start = (pd.Timestamp(end) - pd.DateOffset(months=23)).date()
@@ -96,16 +96,16 @@ def bench_ranked(engine) -> None:
 
 def bench_workshop(engine, url: str, n: int, kind: str) -> str:
     from csp_dash.db.engine import make_engine
+    from csp_dash.db.queries import month_range
     from csp_dash.db.schema_priorities import workshop_submissions
-    from csp_dash.priorities import evidence_grid, working_scores
-    from csp_dash.priority_candidates import ensure_candidates
-    from csp_dash.priority_models import analyst_score_grid, load_model
-    from csp_dash.priority_proposals import propose_from_data
-    from csp_dash.priority_results import workshop_results
-    from csp_dash.priority_submissions import Submission, submit
-    from csp_dash.priority_workshops import candidates_of, get_workshop, open_workshop
-    from csp_dash.queries import month_range
-    from csp_dash.ui.priority_data import snapshot  # noqa: F401  (import cost outside timing)
+    from csp_dash.priorities.candidates import ensure_candidates
+    from csp_dash.priorities.models import analyst_score_grid, load_model
+    from csp_dash.priorities.proposals import propose_from_data
+    from csp_dash.priorities.table import evidence_grid, working_scores
+    from csp_dash.priorities.workshop.results import workshop_results
+    from csp_dash.priorities.workshop.sessions import candidates_of, get_workshop, open_workshop
+    from csp_dash.priorities.workshop.submissions import Submission, submit
+    from csp_dash.ui.priorities.data import snapshot  # noqa: F401  (import cost outside timing)
 
     model = load_model(engine)
     cands = ensure_candidates(engine)
@@ -237,7 +237,7 @@ def main() -> None:
     args = p.parse_args()
     workdir = Path(args.workdir or tempfile.mkdtemp(prefix="bench_priorities_"))
     from csp_dash.db.engine import init_db, make_engine
-    from csp_dash.demo_loader import load_demo
+    from csp_dash.demo.loader import load_demo
 
     url, drop = _database(args.engine, args.pg_url, workdir)
     engine = make_engine(url)

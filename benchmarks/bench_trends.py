@@ -52,9 +52,9 @@ def build(folder: Path, db: Path, rows: int, forces: int) -> tuple[str, dict]:
 
 def filter_changes(url: str, n: int) -> list[tuple[str, object]]:
     """n filter changes, alternating kinds, each to a value not used before."""
-    from csp_dash import queries
+    from csp_dash.db import queries
     from csp_dash.db.engine import make_engine
-    from csp_dash.themes import DEFAULT_THEMES
+    from csp_dash.vocab import DEFAULT_THEMES
 
     eng = make_engine(url)
     lsoas = list(queries.area_options(eng, "lsoa"))

@@ -15,7 +15,7 @@ import pandas as pd
 from sqlalchemy import Engine, delete, insert, select
 
 from csp_dash.db.schema_shared import harm_weights
-from csp_dash.themes import POLICE_CATEGORIES
+from csp_dash.vocab import POLICE_CATEGORIES
 
 SCHEMES = {
     "css": "ONS Crime Severity Score",

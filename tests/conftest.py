@@ -69,7 +69,7 @@ def essex() -> Path:
 @pytest.fixture(scope="session")
 def demo_db(tmp_path_factory: pytest.TempPathFactory) -> str:
     """The full synthetic demo, built once per test session into a DuckDB file; returns its URL."""
-    from csp_dash.demo_loader import load_demo
+    from csp_dash.demo.loader import load_demo
 
     folder = tmp_path_factory.mktemp("demo")
     url = f"duckdb:///{folder / 'demo.duckdb'}"

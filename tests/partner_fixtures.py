@@ -9,7 +9,7 @@ import geopandas as gpd
 from shapely.geometry import box
 
 from csp_dash.ingest.boundaries import import_boundaries
-from csp_dash.ingest.partner_mapping import PartnerMapping
+from csp_dash.ingest.partner.mapping import PartnerMapping
 
 SECRET = "test-secret-0123"
 HEADER = [

@@ -1,4 +1,4 @@
-"""csp-dash's command line, called in-process through csp_dash.cli.main."""
+"""csp-dash's command line, called in-process through csp_dash.cli.commands.main."""
 
 from __future__ import annotations
 
@@ -11,8 +11,8 @@ import pandas as pd
 import pytest
 from shapely.geometry import box
 
-from csp_dash import cli_common
-from csp_dash.cli import main
+from csp_dash.cli import common as cli_common
+from csp_dash.cli.commands import main
 from tests.policeuk_files import (
     HEADER,
     crime,

@@ -9,10 +9,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from csp_dash import trends_compare as tc
-from csp_dash.cli import main as cli_main
+from csp_dash.cli.commands import main as cli_main
 from csp_dash.ingest.comparison import ingest_comparison, parse_period, read_comparison
 from csp_dash.ingest.errors import IngestError
+from csp_dash.trends import comparators as tc
 
 
 @pytest.mark.parametrize(

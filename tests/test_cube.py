@@ -13,12 +13,12 @@ import pytest
 from shapely.geometry import box
 from sqlalchemy import delete, event, func, select
 
-from csp_dash import queries
+from csp_dash.db import queries
 from csp_dash.db.cube import H3_RESOLUTION
 from csp_dash.db.schema import category_themes, cube
 from csp_dash.ingest.boundaries import import_boundaries
 from csp_dash.ingest.police import ingest_police
-from csp_dash.themes import DEFAULT_THEMES
+from csp_dash.vocab import DEFAULT_THEMES
 from tests.policeuk_files import crime, write_street_csv
 
 MONTHS = ["2018-01", "2018-02", "2018-03"]

@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from csp_dash.demo import DEMO_FORCE, DEMO_FORCE_NAME, DemoFiles, write_demo_files
+from csp_dash.demo.police import DEMO_FORCE, DEMO_FORCE_NAME, DemoFiles, write_demo_files
 
 HEADER = (
     "Crime ID,Month,Reported by,Falls within,Longitude,Latitude,Location,LSOA code,"

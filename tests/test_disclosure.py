@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 from scipy.optimize import linprog
 
-from csp_dash.disclosure import (
+from csp_dash.disclosure.suppression import (
     SENSITIVE_THEMES,
     is_sensitive,
     recoverable_cells,

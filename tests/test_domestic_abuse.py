@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from csp_dash.domestic_abuse import (
+from csp_dash.domestic_abuse.baseline import (
     Break,
     baseline_spc,
     break_between,
@@ -102,7 +102,7 @@ def test_year_on_year_is_withheld_across_a_break_with_a_reason():
     assert (ok.current, ok.previous, ok.change) == (366, 222, 144)
     assert ok.z == pytest.approx(2 * (366**0.5 - 222**0.5)) and ok.significant
     short = year_on_year(s, date(2023, 12, 1), [])
-    assert short.withheld.endswith("the data does not reach back to Jan 2022.")
+    assert short.withheld.endswith("12 month(s) of the two periods have no data loaded (from Jan 2022).")
 
 
 def test_declared_breaks_keep_rebasing_kinds_only():

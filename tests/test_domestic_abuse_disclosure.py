@@ -7,8 +7,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from csp_dash.disclosure import recoverable_cells
-from csp_dash.domestic_abuse_public import (
+from csp_dash.disclosure.release import (
     OUTSIDE,
     TOTAL,
     extra_sums_safe,
@@ -23,6 +22,7 @@ from csp_dash.domestic_abuse_public import (
     visible_series,
     visible_sum,
 )
+from csp_dash.disclosure.suppression import recoverable_cells
 
 MONTHS = pd.date_range("2025-01-01", periods=4, freq="MS")
 LABEL = "<5 or suppressed"

@@ -11,7 +11,7 @@ import pyarrow as pa
 import pytest
 
 from csp_dash.db.engine import make_engine
-from csp_dash.queries import cube_counts
+from csp_dash.db.queries import cube_counts
 from tests.apptest_helpers import metric, run_app
 
 PAGE = "app_pages/domestic_abuse.py"

@@ -22,10 +22,9 @@ from csp_dash.analysis.gistar import (
     distance_weights,
     fdr_bh,
     gi_star,
-    grid_cells,
-    grid_weights,
     queen_weights,
 )
+from tests.gistar_grid import grid_cells, grid_weights
 
 REALDATA = Path(__file__).resolve().parents[2] / "shared" / "realdata" / "essex"
 

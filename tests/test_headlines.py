@@ -10,11 +10,11 @@ import pandas as pd
 import pytest
 from sqlalchemy import func, select, text
 
-from csp_dash.cli import main as cli_main
+from csp_dash.cli.commands import main as cli_main
 from csp_dash.db.engine import make_engine
 from csp_dash.db.schema import crimes
-from csp_dash.headlines import build_headlines, headline_items, trend_link
-from csp_dash.themes import ASB, DEFAULT_THEMES
+from csp_dash.overview.headlines import build_headlines, headline_items, trend_link
+from csp_dash.vocab import ASB, DEFAULT_THEMES
 
 THEMES = pd.DataFrame(
     {

@@ -19,14 +19,14 @@ import pytest
 from libpysal.weights import Queen
 from shapely.geometry import box
 
-from csp_dash import cli
 from csp_dash.analysis.concentration import share_for
 from csp_dash.analysis.gistar import fdr_bh
+from csp_dash.cli import commands as cli
 from csp_dash.harm import default_weights
-from csp_dash.hotspot_appendix import NOT_FOR_PUBLIC, TOTAL, appendix_stamp, appendix_tables
-from csp_dash.hotspot_cells import cell_universe
-from csp_dash.hotspot_profile import estate_profile
-from csp_dash.hotspots import HotspotQuery, analyse, build_domain
+from csp_dash.hotspots.analysis import HotspotQuery, analyse, build_domain
+from csp_dash.hotspots.appendix import NOT_FOR_PUBLIC, TOTAL, appendix_stamp, appendix_tables
+from csp_dash.hotspots.cells import cell_universe
+from csp_dash.hotspots.estate_profile import estate_profile
 from csp_dash.ingest.boundaries import import_boundaries, import_population
 from csp_dash.ingest.police import ingest_police
 from tests.policeuk_files import crime, write_street_csv

@@ -8,9 +8,9 @@ import re
 import pandas as pd
 import pytest
 
+from csp_dash.analysis.periods import window
 from csp_dash.db.engine import make_engine
-from csp_dash.hotspot_periods import window
-from csp_dash.queries import area_table, cube_counts
+from csp_dash.db.queries import area_table, cube_counts
 from tests.apptest_helpers import metric, run_app
 
 PAGE = "app_pages/hotspots.py"
@@ -84,7 +84,7 @@ def test_switching_category_changes_the_figures(page):
     assert burglary == _expected(at, url, "estate", ["Burglary"])
     assert 0 < burglary < everything
     assert any(m.value.startswith("**Burglary**") for m in at.markdown)
-    # Burglary rates use households where the areas have them (DESIGN.md section 4).
+    # Burglary rates use households where the areas have them (docs/methods.md, "Rates").
     ranked = at.dataframe[0].value
     assert "Rate per 1,000 households" in ranked.columns
 

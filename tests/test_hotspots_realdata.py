@@ -12,8 +12,8 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from csp_dash import cli
-from csp_dash.hotspot_periods import window
+from csp_dash.analysis.periods import window
+from csp_dash.cli import commands as cli
 from tests.apptest_helpers import APP, metric
 
 pytestmark = pytest.mark.slow

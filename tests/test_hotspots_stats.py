@@ -14,15 +14,9 @@ from libpysal.weights import lat2W
 
 from csp_dash.analysis.gistar import fdr_bh, gi_star
 from csp_dash.analysis.hotspot_classes import classify_hotspots, period_signal
-from csp_dash.hotspot_periods import (
-    comparison_window,
-    label,
-    months_in,
-    parse_period,
-    sub_periods,
-    window,
-)
-from csp_dash.hotspot_stats import (
+from csp_dash.analysis.periods import comparison_window, label, months_in, window
+from csp_dash.hotspots.periods import parse_period, sub_periods
+from csp_dash.hotspots.stats import (
     GiSettings,
     classify_periods,
     concentration,

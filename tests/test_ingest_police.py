@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 from sqlalchemy import func, select
 
-from csp_dash import queries
+from csp_dash.db import queries
 from csp_dash.db.schema import crimes, cube, ingest_files, rejects
 from csp_dash.ingest.police import ingest_police
 from tests.policeuk_files import (

@@ -5,17 +5,17 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from csp_dash.analysis.trends import latest_windows
+from csp_dash.analysis.periods import window
 from csp_dash.db.engine import make_engine
-from csp_dash.queries import cube_counts, month_range
-from csp_dash.themes import ASB
+from csp_dash.db.queries import cube_counts, month_range
+from csp_dash.vocab import ASB
 from tests.apptest_helpers import metric, run_app
 
 
 def expected_all_crime(url: str, layer: str = "all", area: str | None = None) -> int:
     eng = make_engine(url)
     last = month_range(eng)[1]
-    cur, _ = latest_windows(last)
+    cur = window(last, 12)
     df = cube_counts(eng, layer=layer, by=("category",), areas_in=[area] if area else None,
                      start=cur[0], end=cur[1])
     eng.dispose()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from csp_dash.cli import main
+from csp_dash.cli.commands import main
 from tests.partner_fixtures import SECRET, mapping, row, write_csv
 
 

@@ -6,13 +6,14 @@ import pandas as pd
 import pytest
 from sqlalchemy import String, Text, select
 
-from csp_dash import events, partner_queries
+from csp_dash import events
 from csp_dash.analysis.repeat import repeat_rate
+from csp_dash.db import partner_queries
 from csp_dash.db.engine import make_engine
+from csp_dash.db.queries import cube_counts, month_range
 from csp_dash.db.schema import metadata
-from csp_dash.demo_partner import CHANGE_LABEL, SCOPE
-from csp_dash.domestic_abuse import monthly_series
-from csp_dash.queries import cube_counts, month_range
+from csp_dash.demo.partner import CHANGE_LABEL, SCOPE
+from csp_dash.domestic_abuse.baseline import monthly_series
 
 
 @pytest.fixture(scope="module")

@@ -15,9 +15,9 @@ from sqlalchemy import String, Text, func, select
 
 from csp_dash.db.schema import cube, metadata
 from csp_dash.db.schema_partner import partner_records, partner_rejects
-from csp_dash.ingest import partner as partner_mod
 from csp_dash.ingest.errors import IngestError
-from csp_dash.ingest.partner import ingest_partner, remove_dataset, saved_mapping
+from csp_dash.ingest.partner import load as partner_mod
+from csp_dash.ingest.partner.load import ingest_partner, remove_dataset, saved_mapping
 from tests.partner_fixtures import SECRET, load_boundaries, mapping, row, write_csv
 from tests.policeuk_files import db_snapshot
 

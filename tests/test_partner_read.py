@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from csp_dash.ingest.errors import IngestError
-from csp_dash.ingest.partner_read import read_partner_file
+from csp_dash.ingest.partner.read import read_partner_file
 
 
 def _read(tmp_path: Path, data: bytes, name: str = "p.csv"):

@@ -11,25 +11,25 @@ from sqlalchemy import insert
 
 from csp_dash import harm
 from csp_dash.analysis.scoring import HARM_DIMENSIONS, ScoringModel
-from csp_dash.cli import main
+from csp_dash.cli.commands import main
 from csp_dash.db.schema import cube
 from csp_dash.ingest.survey import ingest_survey
-from csp_dash.priorities import display_table, ranked_table, working_scores
-from csp_dash.priority_candidates import (
+from csp_dash.priorities.candidates import (
     add_issue,
     list_candidates,
     seed_theme_candidates,
     set_active,
     set_link,
 )
-from csp_dash.priority_models import (
+from csp_dash.priorities.models import (
     analyst_score_grid,
     load_model,
     reset_model,
     save_model,
     set_analyst_scores,
 )
-from csp_dash.priority_proposals import propose_from_data
+from csp_dash.priorities.proposals import propose_from_data
+from csp_dash.priorities.table import display_table, ranked_table, working_scores
 
 END = date(2025, 12, 1)
 # Monthly counts (current year 2025, previous year 2024) per category, one per theme.
@@ -258,5 +258,5 @@ def test_cli_priorities_prints_the_ranked_list(duck_engine, capsys):
         "Drugs",
         "Other crime",
     }
-    vol = {r["Candidate priority"]: r["Count, latest 12 months"] for r in rows}
+    vol = {r["Candidate priority"]: r["Count in the period"] for r in rows}
     assert vol["Acquisitive crime"] == 360  # Burglary's 30 a month

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from csp_dash.cli import main
+from csp_dash.cli.commands import main
 from csp_dash.ingest.errors import IngestError
-from csp_dash.priority_agreed import (
+from csp_dash.priorities.agreed import (
     AgreedItem,
     agreed_list,
     agreed_years,
@@ -15,7 +15,7 @@ from csp_dash.priority_agreed import (
     record_agreed_list,
     year_on_year,
 )
-from csp_dash.priority_summary import summary_html, summary_markdown
+from csp_dash.priorities.workshop.summary import summary_html, summary_markdown
 
 LAST = (
     "year,rank,priority,rationale\n"
@@ -140,7 +140,7 @@ def test_summary_is_one_escaped_page_with_movement(duck_engine):
 def test_demo_holds_last_years_list_and_a_survey(demo_db):
     from csp_dash.db.engine import make_engine
     from csp_dash.ingest.survey import list_surveys
-    from csp_dash.priority_candidates import list_candidates
+    from csp_dash.priorities.candidates import list_candidates
 
     eng = make_engine(demo_db)
     try:

@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 from csp_dash.analysis.scoring import ScoringModel
-from csp_dash.priority_charts import _background, matrix_frame, risk_matrix
+from csp_dash.priorities.charts import _background, matrix_frame, risk_matrix
 
 
 def ranked() -> pd.DataFrame:

@@ -11,9 +11,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from csp_dash import queries
 from csp_dash.analysis.trends import rate_per_1000
-from csp_dash.cli import main
+from csp_dash.cli.commands import main
+from csp_dash.db import queries
 
 pytestmark = pytest.mark.slow
 

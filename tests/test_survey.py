@@ -7,11 +7,11 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy import insert
 
-from csp_dash.cli import main
+from csp_dash.cli.commands import main
 from csp_dash.db.schema import areas, layers
 from csp_dash.ingest.errors import IngestError
 from csp_dash.ingest.survey import ingest_survey, list_surveys, load_answers
-from csp_dash.priority_concern import concern_by_area, concern_by_theme
+from csp_dash.priorities.concern import concern_by_area, concern_by_theme
 
 WIDE = (
     "respondent,estate,Violence,drugs,Car cruising\n"

@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from csp_dash.analysis.trends import (
-    latest_windows,
+    NOT_COMPARABLE,
     poisson_z,
     rate_per_1000,
     rolling_12,
@@ -82,6 +82,7 @@ def test_year_on_year_zero_previous_absent_keys_and_gaps():
         (date(2024, 1, 1), date(2024, 12, 1)),
         (date(2023, 1, 1), date(2023, 12, 1)),
         keys=["Bicycle theft", "Drugs", "Robbery"],
+        loaded=pd.date_range("2023-01-01", "2024-12-01", freq="MS"),
     ).set_index("category")
     # Robbery: 12 against 0 -> pct undefined, z = 2 * sqrt(12) = 6.93, significant
     assert got.loc["Robbery", "current"] == 12 and got.loc["Robbery", "previous"] == 0
@@ -93,9 +94,16 @@ def test_year_on_year_zero_previous_absent_keys_and_gaps():
     # Bicycle theft is in neither period: 0 / 0
     assert got.loc["Bicycle theft", ["current", "previous"]].tolist() == [0, 0]
     assert got.loc["Bicycle theft", "z"] == 0 and not got.loc["Bicycle theft", "significant"]
-    # 24 months asked for, rows seen in only 3 of them
-    assert len(got.attrs["missing_months"]) == 21
-    assert date(2024, 2, 1) not in got.attrs["missing_months"]
+    assert got.attrs["missing_months"] == []
+    # Without the loaded months: 24 months asked for, rows seen in only 3 of them, so the
+    # comparison is withheld rather than claimed across the gaps.
+    gapped = year_on_year(counts, "category", (date(2024, 1, 1), date(2024, 12, 1)),
+                          (date(2023, 1, 1), date(2023, 12, 1))).set_index("category")
+    assert len(gapped.attrs["missing_months"]) == 21
+    assert date(2024, 2, 1) not in gapped.attrs["missing_months"]
+    assert gapped.loc["Robbery", "current"] == 12
+    assert np.isnan(gapped.loc["Robbery", "z"]) and not gapped["significant"].any()
+    assert set(gapped["direction"]) == {NOT_COMPARABLE}
 
 
 def test_rolling_12_treats_missing_month_as_missing():
@@ -129,11 +137,11 @@ def test_rate_per_1000():
 
 
 def test_windows():
-    current, previous = latest_windows(date(2025, 3, 1))
+    current, previous = year_windows(date(2025, 3, 1), 2)
     assert current == (date(2024, 4, 1), date(2025, 3, 1))
     assert previous == (date(2023, 4, 1), date(2024, 3, 1))
     # a mid-month date means that month
-    assert latest_windows(pd.Timestamp("2024-12-17"))[0] == (date(2024, 1, 1), date(2024, 12, 1))
+    assert year_windows(pd.Timestamp("2024-12-17"), 1)[0] == (date(2024, 1, 1), date(2024, 12, 1))
     years = year_windows(date(2024, 12, 1), 3)
     assert years == [
         (date(2024, 1, 1), date(2024, 12, 1)),

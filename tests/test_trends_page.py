@@ -17,8 +17,8 @@ from csp_dash import harm
 from csp_dash.db.engine import make_engine
 from csp_dash.db.schema import crimes, location_areas
 from csp_dash.events import list_events
-from csp_dash.trends_compare import comparison_areas
-from csp_dash.trends_queries import set_directions
+from csp_dash.trends.comparators import comparison_areas
+from csp_dash.trends.queries import set_directions
 from tests.apptest_helpers import metric, run_app
 
 TILE = "Selected categories, latest 12 months"
@@ -240,7 +240,7 @@ def test_downloads_neutralise_and_render(monkeypatch):
 
 
 def test_overview_opens_with_linked_headlines(app_env):
-    from csp_dash.headlines import build_headlines
+    from csp_dash.overview.headlines import build_headlines
 
     at = run_app()
     block = next(m.value for m in at.markdown if "All crime (excluding anti-social" in m.value)

@@ -12,10 +12,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from csp_dash import queries
-from csp_dash.headlines import headline_items
-from csp_dash.trends_queries import area_population, loaded_months
-from csp_dash.trends_view import monthly_by_category, yoy_table
+from csp_dash.db import queries
+from csp_dash.overview.headlines import headline_items
+from csp_dash.trends.queries import area_population, loaded_months
+from csp_dash.trends.view import monthly_by_category, yoy_table
 
 pytestmark = pytest.mark.slow
 

@@ -9,8 +9,8 @@ import pandas as pd
 import pytest
 
 from csp_dash.analysis.trends import poisson_z
-from csp_dash.trends_queries import Population
-from csp_dash.trends_view import (
+from csp_dash.trends.queries import Population
+from csp_dash.trends.view import (
     default_year_end,
     fill_gaps,
     harm_ranking,
@@ -164,7 +164,7 @@ def test_area_population_and_stored_directions(engine):
     from sqlalchemy import insert
 
     from csp_dash.db.schema import areas
-    from csp_dash.trends_queries import area_population, directions, set_directions
+    from csp_dash.trends.queries import area_population, directions, set_directions
 
     assert area_population(engine, "all", None).residents is None  # no LSOAs yet
     rows = [

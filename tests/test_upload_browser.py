@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from csp_dash.db.engine import make_engine
-from csp_dash.queries import load_summary
+from csp_dash.db.queries import load_summary
 from tests.browser_helpers import ARGS, CHROMIUM, SHOTS, served_app
 from tests.policeuk_files import month_rows, write_raw, write_street_csv
 

@@ -19,9 +19,9 @@ from sqlalchemy import func, select
 from csp_dash.analysis.scoring import ScoringModel
 from csp_dash.db.engine import make_engine
 from csp_dash.db.schema_priorities import workshop_scores, workshop_submissions
-from csp_dash.priority_results import workshop_results
-from csp_dash.priority_submissions import Submission, submit
-from csp_dash.priority_workshops import open_workshop
+from csp_dash.priorities.workshop.results import workshop_results
+from csp_dash.priorities.workshop.sessions import open_workshop
+from csp_dash.priorities.workshop.submissions import Submission, submit
 
 N = 30
 ORGS = ["Police", "Council", "Fire", "Probation", "Health"]

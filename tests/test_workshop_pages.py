@@ -12,9 +12,9 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from csp_dash.db.engine import make_engine
-from csp_dash.priority_agreed import agreed_list
-from csp_dash.priority_submissions import submissions
-from csp_dash.priority_workshops import candidates_of, get_workshop, list_workshops
+from csp_dash.priorities.agreed import agreed_list
+from csp_dash.priorities.workshop.sessions import candidates_of, get_workshop, list_workshops
+from csp_dash.priorities.workshop.submissions import submissions
 from tests.apptest_helpers import APP, metric
 
 
@@ -165,6 +165,6 @@ def test_priorities_page_ranks_every_candidate_and_stores_an_override(app_db):
     cid = at.selectbox(key="ps_pick").value
     at.selectbox(key=f"ps_{cid}_volume").set_value(1)
     click(at, "Save scores")
-    from csp_dash.priority_models import analyst_score_grid
+    from csp_dash.priorities.models import analyst_score_grid
 
     assert analyst_score_grid(eng).loc[cid, "volume"] == 1.0

@@ -10,22 +10,22 @@ from sqlalchemy import func, select
 
 from csp_dash.analysis.scoring import ScoringModel
 from csp_dash.db.schema_priorities import workshop_scores, workshop_submissions
-from csp_dash.priority_agreed import AgreedItem, agreed_list, record_agreed_list
-from csp_dash.priority_results import summary_display, workshop_results
-from csp_dash.priority_submissions import (
+from csp_dash.priorities.agreed import AgreedItem, agreed_list, record_agreed_list
+from csp_dash.priorities.workshop.results import summary_display, workshop_results
+from csp_dash.priorities.workshop.sessions import (
+    data_scores_of,
+    get_workshop,
+    list_workshops,
+    open_workshop,
+    proposals_of,
+)
+from csp_dash.priorities.workshop.submissions import (
     Submission,
     SubmissionRefused,
     participant_key,
     participants,
     submissions,
     submit,
-)
-from csp_dash.priority_workshops import (
-    data_scores_of,
-    get_workshop,
-    list_workshops,
-    open_workshop,
-    proposals_of,
 )
 
 T0 = datetime(2026, 2, 12, 10, 0)
@@ -202,7 +202,7 @@ def test_closing_stores_the_agreed_list_and_refuses_later_scores(engine):
 
 
 def test_cli_workshop_results(duck_engine, capsys):
-    from csp_dash.cli import main
+    from csp_dash.cli.commands import main
 
     wid = open_one(duck_engine)
     for who, score in (("Ann", 2), ("Bob", 4)):
@@ -217,7 +217,7 @@ def test_cli_workshop_results(duck_engine, capsys):
 
 
 def test_one_page_summary_after_closing(duck_engine, capsys):
-    from csp_dash.cli import main
+    from csp_dash.cli.commands import main
 
     wid = open_one(duck_engine)
     submit(duck_engine, sub(wid, "Ann", "Police", "a", {"physical": 4, "capacity": 4}, T0))

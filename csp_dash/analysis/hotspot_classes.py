@@ -10,7 +10,7 @@ recent_prop = 0.2, critical_p = 0.05``). With ``n`` periods, oldest first:
   (separately, cold);
 - persistent: share of all >= persistent_prop;
 - emerging: older share < hotspot_prop and recent share >= recent_prop (the code compares
-  with recent_prop, not hotspot_prop as its help page says; DESIGN.md also says 20%);
+  with recent_prop, not hotspot_prop as its help page says; docs/methods.md uses 20% too);
 - former: older share >= hotspot_prop and recent share < hotspot_prop;
 - intermittent: share of all >= hotspot_prop;
 - tested in that order; a cell with both a hot and a cold class is "mixed hot/coldspot";

@@ -1,4 +1,4 @@
-"""Repeat victimisation rate from a pseudonymous victim key (DESIGN.md section 4, domestic abuse).
+"""Repeat victimisation rate from a pseudonymous victim key (docs/methods.md, "Repeat victimisation").
 
 Definition used (the common police one): a record is a *repeat* if the same victim has
 another record in the ``window_days`` days BEFORE it, i.e. 1 to ``window_days`` days

@@ -1,6 +1,9 @@
 """Trend statistics: year-on-year change with Poisson significance, rolling totals, rates.
 
-Methods follow DESIGN.md section 4 ("Trends"):
+The one home of the comparison arithmetic: ``change_stats`` gives change, %, Poisson z,
+significance and direction for every page, export and command; ``year_on_year`` applies it
+per key and withholds it when a window has months with no data. Methods (docs/methods.md,
+"Trends"):
 
 - year-on-year change is the absolute change and the %, flagged significant where the
   Poisson z = 2(sqrt(current) - sqrt(previous)) has |z| > 2 (Wheeler);
@@ -12,18 +15,22 @@ Periods are ``(first_month, last_month)`` tuples of first-of-month dates, both i
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import date
 
 import numpy as np
 import pandas as pd
 
-Window = tuple[date, date]
+from csp_dash.analysis.periods import Window, missing_months
 
 #: |z| above this is a significant change (Wheeler's rule of thumb for Poisson counts).
 Z_THRESHOLD = 2.0
 
 YOY_COLUMNS = ["current", "previous", "change", "pct", "z", "significant", "direction"]
+#: The direction of a comparison that is not made, because a window has months with no data.
+NOT_COMPARABLE = "no comparison (months missing)"
+INCREASE, DECREASE, NO_CHANGE = "increase", "decrease", "no significant change"
+BURGLARY = "Burglary"
 
 
 def poisson_z(current, previous):
@@ -54,6 +61,31 @@ def _in_window(months: pd.Series, window: Window) -> pd.Series:
     return (months >= first) & (months <= last)
 
 
+def change_stats(current, previous, comparable: bool = True) -> dict[str, np.ndarray]:
+    """Change, %, Poisson z, significance and direction of ``current`` against ``previous``.
+
+    Vectorised over arrays of counts. pct is NaN where previous is 0. Where ``comparable`` is
+    False (a window has months with no data), change, pct and z are NaN, nothing is
+    significant and the direction is ``NOT_COMPARABLE``: no change is claimed across a gap.
+    """
+    cur = np.atleast_1d(np.asarray(current, dtype=float))
+    prev = np.atleast_1d(np.asarray(previous, dtype=float))
+    change = cur - prev
+    with np.errstate(divide="ignore", invalid="ignore"):
+        pct = np.where(prev > 0, change / np.where(prev > 0, prev, 1.0) * 100.0, np.nan)
+    z = np.asarray(poisson_z(cur, prev), dtype=float).reshape(cur.shape)
+    significant = np.abs(z) > Z_THRESHOLD
+    direction = np.where(significant & (change > 0), INCREASE,
+                         np.where(significant & (change < 0), DECREASE, NO_CHANGE)).astype(object)
+    if not comparable:
+        nan = np.full(cur.shape, np.nan)
+        change, pct, z = nan, nan.copy(), nan.copy()
+        significant = np.zeros(cur.shape, dtype=bool)
+        direction = np.full(cur.shape, NOT_COMPARABLE, dtype=object)
+    return {"change": change, "pct": pct, "z": z, "significant": significant.astype(bool),
+            "direction": direction}
+
+
 def year_on_year(
     counts: pd.DataFrame,
     key: str,
@@ -61,17 +93,19 @@ def year_on_year(
     previous: Window,
     *,
     keys: Iterable | None = None,
+    loaded: Iterable | None = None,
 ) -> pd.DataFrame:
     """Compare two periods per key (category, theme, estate ...).
 
     ``counts`` is a long table with columns ``month`` (first of month), ``key`` and
     ``count``. Returns one row per key with columns ``key``, current, previous, change,
-    pct (NaN where previous is 0), z, significant and direction ("increase", "decrease"
-    or "no significant change"). Keys listed in ``keys`` but absent from both periods
-    appear with 0/0. Rows are sorted by key.
+    pct (NaN where previous is 0), z, significant and direction (see ``change_stats``).
+    Keys listed in ``keys`` but absent from both periods appear with 0/0. Rows are sorted
+    by key.
 
-    ``result.attrs["missing_months"]`` lists months in either window with no rows at all
-    in ``counts``: a gap in the data, which the totals would otherwise hide as zero.
+    ``loaded`` lists the months with data loaded for the source. Months of either window
+    not in it are gaps: ``result.attrs["missing_months"]`` lists them and the comparison is
+    withheld. Without ``loaded``, a month with no rows at all in ``counts`` is a gap.
     """
     missing = {"month", key, "count"} - set(counts.columns)
     if missing:
@@ -88,33 +122,14 @@ def year_on_year(
     if pd.api.types.is_integer_dtype(counts["count"]):
         table = table.astype("int64")
     table.index.name = key
-
-    cur = table["current"].to_numpy(dtype=float)
-    prev = table["previous"].to_numpy(dtype=float)
-    change = cur - prev
-    change_col = (table["current"] - table["previous"]).to_numpy()  # keeps integer counts
-    with np.errstate(divide="ignore", invalid="ignore"):
-        pct = np.where(prev > 0, change / prev * 100.0, np.nan)
-    z = poisson_z(cur, prev) if len(table) else np.array([], dtype=float)
-    significant = np.abs(z) > Z_THRESHOLD
-    direction = np.where(
-        significant & (change > 0),
-        "increase",
-        np.where(significant & (change < 0), "decrease", "no significant change"),
-    )
-    out = pd.DataFrame(
-        {
-            key: table.index.to_numpy(),
-            "current": table["current"].to_numpy(),
-            "previous": table["previous"].to_numpy(),
-            "change": change_col,
-            "pct": pct,
-            "z": z,
-            "significant": significant.astype(bool),
-            "direction": direction.astype(object),
-        }
-    )
-    out.attrs["missing_months"] = _gaps(months, (current, previous))
+    gaps = (missing_months((current, previous), loaded) if loaded is not None
+            else _gaps(months, (current, previous)))
+    stats = change_stats(table["current"], table["previous"], comparable=not gaps)
+    out = pd.DataFrame({key: table.index.to_numpy(), "current": table["current"].to_numpy(),
+                        "previous": table["previous"].to_numpy(), **stats})
+    if not gaps and pd.api.types.is_integer_dtype(table["current"]):
+        out["change"] = (table["current"] - table["previous"]).to_numpy()  # keeps integer counts
+    out.attrs["missing_months"] = gaps
     return out
 
 
@@ -170,6 +185,19 @@ def rate_per_1000(count, population):
     return rate
 
 
+def rate_base(categories: Sequence[str], residents: float | None,
+              households: float | None) -> tuple[float | None, str]:
+    """The one rule for a rate's denominator: households for burglary alone, else residents.
+
+    Returns (denominator, label); the denominator is None where no population is loaded.
+    """
+    if list(categories) == [BURGLARY] and households:
+        return float(households), "per 1,000 households"
+    if residents:
+        return float(residents), "per 1,000 residents"
+    return None, "no population loaded for this area"
+
+
 def _shift(month: pd.Timestamp, months: int) -> date:
     return (month + pd.DateOffset(months=months)).date()
 
@@ -186,7 +214,3 @@ def year_windows(year_end_month, years: int = 2) -> list[Window]:
     return [(_shift(end, -12 * k - 11), _shift(end, -12 * k)) for k in range(years)]
 
 
-def latest_windows(last_month) -> tuple[Window, Window]:
-    """The latest 12 months to ``last_month`` and the 12 months before them."""
-    current, previous = year_windows(last_month, 2)
-    return current, previous

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
-import importlib.util
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -11,16 +9,13 @@ from sqlalchemy import Engine, create_engine, insert, select, update
 from sqlalchemy.engine import make_url
 
 from csp_dash import config
+from csp_dash.db import schema_partner, schema_priorities, schema_shared, schema_trends
 from csp_dash.db.schema import SCHEMA_VERSION, category_themes, metadata, schema_meta
-from csp_dash.themes import DEFAULT_THEMES
+from csp_dash.vocab import DEFAULT_THEMES
 
-# Each feature keeps its tables in its own module on the shared metadata; import them all
-# so create_all sees every table.
-TABLE_MODULES = ["csp_dash.db.schema_shared", "csp_dash.db.schema_trends", "csp_dash.db.schema_partner",
-                 "csp_dash.db.schema_priorities"]
-for _name in TABLE_MODULES:
-    if importlib.util.find_spec(_name) is not None:
-        importlib.import_module(_name)
+# Each feature keeps its tables in its own module on the shared metadata: imported here, so
+# a renamed module fails at import instead of silently leaving its tables out.
+TABLE_MODULES = [schema_shared, schema_trends, schema_partner, schema_priorities]
 
 
 def make_engine(url: str | None = None) -> Engine:
@@ -57,7 +52,3 @@ def init_db(engine: Engine) -> None:
             ])
 
 
-def schema_version(engine: Engine) -> int | None:
-    with engine.connect() as conn:
-        v = conn.execute(select(schema_meta.c.value).where(schema_meta.c.key == "schema_version")).scalar()
-    return int(v) if v is not None else None

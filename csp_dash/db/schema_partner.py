@@ -51,7 +51,7 @@ partner_records = Table(
     Column("record_date", Date, nullable=False),
     Column("month", Date, nullable=False),
     Column("category", String(64), nullable=False),
-    Column("location_key", BigInteger),  # from rounded coordinates, see csp_dash.locations
+    Column("location_key", BigInteger),  # from rounded coordinates, see csp_dash.db.locations
     Column("lsoa_code", String(16)),  # given, or point-in-polygon of the rounded point
     Column("estate_code", String(64)),  # only for rows located by estate name
     Column("flags", Text, nullable=False),

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-
 import geopandas as gpd
 import h3
 import numpy as np
@@ -14,8 +12,8 @@ from sqlalchemy import Connection, delete, select
 
 from csp_dash.db.bulk import bulk_insert
 from csp_dash.db.cube import H3_LAYER, H3_RESOLUTION, LSOA_LAYER
+from csp_dash.db.locations import key_to_lonlat
 from csp_dash.db.schema import areas, crimes, layers, location_areas
-from csp_dash.locations import key_to_lonlat
 
 
 def point_layers(conn: Connection) -> list[str]:
@@ -97,5 +95,3 @@ def _insert(conn: Connection, layer: str, keys: np.ndarray, codes: np.ndarray) -
     bulk_insert(conn, location_areas, table)
 
 
-def geometry_json(geom) -> str:
-    return json.dumps(shapely.geometry.mapping(geom))

@@ -19,7 +19,7 @@ from csp_dash.db.cube import ALL_LAYER, H3_LAYER, LSOA_LAYER, rebuild_cube
 from csp_dash.db.schema import areas, layers
 from csp_dash.ingest.assign import layer_frame, reassign_layer
 from csp_dash.ingest.errors import IngestError
-from csp_dash.ingest.partner_cube import rebuild_all_partner_cubes
+from csp_dash.ingest.partner.cube import rebuild_all_partner_cubes
 
 LAYER_NAME = re.compile(r"^[a-z][a-z0-9_]{0,40}$")
 RESERVED_LAYERS = {ALL_LAYER, H3_LAYER}  # built-in layers of the cube

@@ -30,7 +30,7 @@ from sqlalchemy import Engine, delete
 from csp_dash.db.bulk import bulk_insert
 from csp_dash.db.schema_trends import comparison
 from csp_dash.ingest.errors import IngestError
-from csp_dash.themes import POLICE_CATEGORIES
+from csp_dash.vocab import POLICE_CATEGORIES
 
 REQUIRED = ("area", "period", "category", "count")
 MONTHS = {

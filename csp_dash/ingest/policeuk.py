@@ -20,10 +20,10 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
+from csp_dash.db.locations import location_keys
 from csp_dash.ingest.errors import IngestError
 from csp_dash.ingest.sources import STREET_NAME, SourceFile
-from csp_dash.locations import location_keys
-from csp_dash.themes import POLICE_CATEGORIES
+from csp_dash.vocab import POLICE_CATEGORIES
 
 COLUMNS = [
     "Crime ID", "Month", "Reported by", "Falls within", "Longitude", "Latitude",

@@ -27,7 +27,7 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import Engine, delete, insert, select
 
-from csp_dash import queries
+from csp_dash.db import queries
 from csp_dash.db.schema import areas
 from csp_dash.db.schema_priorities import priority_candidates, survey_answers, surveys
 from csp_dash.ingest.errors import IngestError

@@ -22,36 +22,35 @@ def _pct(v: float) -> str:
 
 def gap_warning(missing: list) -> str:
     shown = ", ".join(f"{m:%b %Y}" for m in missing[:6]) + (" ..." if len(missing) > 6 else "")
-    return (f"No data loaded for {len(missing)} month(s) of the two 12-month periods ({shown}): "
+    return (f"No data loaded for {len(missing)} month(s) of the two periods compared ({shown}): "
             "changes are not shown, since a gap would read as a fall.")
 
 
 def change_tile(col, label: str, row: pd.Series, comparable: bool = True,
-                help_text: str | None = None) -> None:
+                previous_label: str = "the comparison period") -> None:
     """A metric tile: count, % change, and whether the change is significant (Poisson |z| > 2).
 
     Where the periods have gaps the tile shows the latest count alone: no change is claimed.
     """
     if not comparable:
         col.metric(label, f"{int(row['current']):,}", border=True,
-                   help="Latest 12 months; no comparison, as some months have no data loaded")
+                   help="No comparison, as some months of the two periods have no data loaded")
         return
     sig = "significant" if row["significant"] else "not significant"
     col.metric(label, f"{int(row['current']):,}",
                delta=f"{_pct(row['pct'])}" + (" significant" if row["significant"] else ""),
                delta_color="inverse" if row["significant"] else "off",
-               help=help_text or (f"{int(row['previous']):,} in the previous 12 months "
-                                  f"({int(row['change']):+,}); Poisson z = {row['z']:.2f}, {sig}"),
+               help=(f"{int(row['previous']):,} in {previous_label} "
+                     f"({int(row['change']):+,}); Poisson z = {row['z']:.2f}, {sig}"),
                border=True)
 
 
-def change_table(df: pd.DataFrame, label_col: str, comparable: bool = True) -> pd.DataFrame:
-    """Rename a year-on-year table's columns into words for display (no change across gaps)."""
+def change_table(df: pd.DataFrame, label_col: str, current_label: str,
+                 previous_label: str) -> pd.DataFrame:
+    """A year-on-year table's columns in words, naming the months each covers. The table
+    itself carries a withheld comparison (``analysis.trends.NOT_COMPARABLE``)."""
     out = df[[label_col, "current", "previous", "change", "pct", "z", "direction"]].copy()
-    if not comparable:
-        out[["change", "pct", "z"]] = None
-        out["direction"] = "no comparison (months missing)"
-    out.columns = [label_col.title(), "Latest 12 months", "Previous 12 months", "Change", "Change %",
+    out.columns = [label_col.title(), current_label, previous_label, "Change", "Change %",
                    "Poisson z", "Significance (|z| > 2)"]
     return out
 

@@ -12,11 +12,10 @@ import pandas as pd
 import streamlit as st
 
 from csp_dash.db.cube import ALL_LAYER
-from csp_dash.ui import data
+from csp_dash.ui import cached as data
+from csp_dash.vocab import layer_label
 
 LENGTHS = [3, 6, 12, 24, 36, 60]
-LAYER_LABELS = {"all": "Whole area", "lsoa": "LSOA", "ward": "Ward", "estate": "Estate",
-                "district": "District"}
 # URL parameter -> session key
 PARAMS = {"end": "f_end", "len": "f_len", "layer": "f_layer", "area": "f_area",
           "themes": "f_themes", "cats": "f_cats"}
@@ -39,11 +38,6 @@ class Filters:
     @property
     def areas_in(self) -> tuple[str, ...] | None:
         return (self.area,) if self.area else None
-
-    @property
-    def cube_layer(self) -> str:
-        return self.layer
-
 
 def _from_url(months: list[date], layer_names: list[str]) -> None:
     """On a session's first run, seed the widgets from the URL (ignoring values that don't fit)."""
@@ -114,7 +108,7 @@ def _draw() -> Filters | None:
     if st.session_state.get("f_layer") not in layer_names:
         st.session_state["f_layer"] = ALL_LAYER
     layer = sb.selectbox("Area layer", layer_names, key="f_layer",
-                         format_func=lambda x: LAYER_LABELS.get(x, x.replace("_", " ").title()))
+                         format_func=layer_label)
     area = None
     if layer != ALL_LAYER:
         options = data.area_options(url, layer)
@@ -122,7 +116,7 @@ def _draw() -> Filters | None:
         if st.session_state.get("f_area") not in codes:
             st.session_state["f_area"] = ""
         area = sb.selectbox("Area", codes, key="f_area",
-                            format_func=lambda c: f"Every {LAYER_LABELS.get(layer, layer).lower()}"
+                            format_func=lambda c: f"Every {layer_singular(layer)}"
                             if c == "" else options[c]) or None
     themes_df = data.theme_table(url)
     theme_names = list(dict.fromkeys(themes_df["theme"]))
@@ -137,6 +131,12 @@ def _draw() -> Filters | None:
     return f
 
 
+def layer_singular(layer: str) -> str:
+    """'LSOA', 'ward', 'estate': a layer's name inside a sentence (acronyms keep their case)."""
+    name = layer_label(layer)
+    return name if name.isupper() else name.lower()
+
+
 def data_url() -> str:
     from csp_dash.ui.state import db_url
 
@@ -147,5 +147,5 @@ def area_label(f: Filters) -> str:
     if f.layer == ALL_LAYER:
         return "the whole area"
     if not f.area:
-        return f"every {LAYER_LABELS.get(f.layer, f.layer).lower()}"
+        return f"every {layer_singular(f.layer)}"
     return data.area_options(f.url, f.layer).get(f.area, f.area)

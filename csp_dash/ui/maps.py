@@ -327,11 +327,6 @@ def build_deck(
     return deck
 
 
-def payload_kb(deck: pdk.Deck) -> float:
-    """Size of the deck JSON the browser receives, in KB."""
-    return len(deck.to_json().encode("utf-8")) / 1024
-
-
 def legend_html(c: Colouring) -> str:
     chips = "".join(
         f'<span style="display:inline-flex;align-items:center;margin:0 12px 4px 0">'

@@ -1,4 +1,7 @@
-"""The page list: (file in app_pages/, title, icon, url path). A page shows once its file exists."""
+"""The page list: (file in app_pages/, title, icon, url path), in menu order.
+
+Every listed file must exist: a renamed page fails loudly at start-up instead of vanishing.
+"""
 
 from __future__ import annotations
 
@@ -17,4 +20,7 @@ PAGES = [
 
 
 def available_pages() -> list[tuple[Path, str, str, str]]:
-    return [(PAGES_DIR / f, t, i, u) for f, t, i, u in PAGES if (PAGES_DIR / f).exists()]
+    missing = [f for f, *_ in PAGES if not (PAGES_DIR / f).is_file()]
+    if missing:
+        raise FileNotFoundError(f"pages listed in csp_dash/ui/nav.py are missing: {missing}")
+    return [(PAGES_DIR / f, t, i, u) for f, t, i, u in PAGES]

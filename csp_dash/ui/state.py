@@ -12,7 +12,7 @@ from sqlalchemy import Engine, select
 from csp_dash import config
 from csp_dash.db.engine import init_db, make_engine
 from csp_dash.db.schema import schema_meta
-from csp_dash.demo_loader import DEMO_FLAG, DEMO_LABEL, load_demo, needs_demo
+from csp_dash.demo.loader import DEMO_FLAG, DEMO_LABEL, load_demo, needs_demo
 
 
 def _cli_db() -> str | None:

@@ -1,0 +1,3 @@
+"""Estate hotspots: per-area and per-cell figures, Gi* with FDR, hotspot classes over
+sub-periods, concentration, estate profiles, the partners-only appendices, `csp-dash hotspots`.
+"""

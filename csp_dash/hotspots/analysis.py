@@ -1,0 +1,224 @@
+"""Estate hotspots: where crime concentrates and whether a cluster is real (docs/methods.md, "Hotspots").
+
+``analyse`` puts together, for one filter: per-unit figures (count, change, rate, harm, rank),
+Gi* with FDR control, sfhotspot classes over sub-periods and the concentration of crime. Units
+are the areas of a polygon layer (estates, wards, LSOAs) or H3 cells. ``build_domain`` gives
+the units and their spatial weights; it depends on the layer/cells and period but not on the
+category, so callers cache it and pass it back in.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Literal
+
+import geopandas as gpd
+import pandas as pd
+from sqlalchemy import Engine
+
+from csp_dash.analysis.gistar import Weights
+from csp_dash.analysis.periods import comparison_window, missing_months, months_in
+from csp_dash.analysis.trends import Window
+from csp_dash.db import queries
+from csp_dash.db.cube import ALL_LAYER, H3_RESOLUTION
+from csp_dash.hotspots.areas import AreaWeights, area_frame, area_weights, study_hull
+from csp_dash.hotspots.cells import (
+    RESOLUTIONS,
+    cell_counts,
+    cell_month_matrix,
+    cell_universe,
+    cell_weights,
+)
+from csp_dash.hotspots.figures import (
+    month_matrix,
+    outside_summary,
+    unit_figures,
+    window_counts,
+)
+from csp_dash.hotspots.periods import SubPeriod, sub_periods
+from csp_dash.hotspots.stats import (
+    ClassResult,
+    Concentration,
+    GiSettings,
+    classify_periods,
+    concentration,
+    gi_table,
+)
+from csp_dash.trends.queries import loaded_months
+
+Unit = Literal["areas", "cells"]
+UNIT_WORDS = {"estate": "estates", "ward": "wards", "lsoa": "LSOAs", "district": "districts"}
+
+
+def unit_word(layer: str) -> str:
+    return UNIT_WORDS.get(layer, f"{layer.replace('_', ' ')} areas")
+
+
+@dataclass(frozen=True)
+class HotspotQuery:
+    """One view of the page (or one CLI call)."""
+
+    layer: str
+    categories: tuple[str, ...] | None  # None = every category
+    current: Window
+    unit: Unit = "areas"
+    resolution: int = H3_RESOLUTION
+    ring: int = 1
+    weights: AreaWeights = "auto"
+    distance_m: float | None = None
+    gi: GiSettings = field(default_factory=GiSettings)
+    sub_period: SubPeriod = "month"
+
+
+@dataclass
+class Domain:
+    """The units analysed and the spatial weights between them."""
+
+    unit: Unit
+    units: pd.Index
+    names: pd.Series
+    residents: pd.Series | None
+    households: pd.Series | None
+    weights: Weights
+    geometry: gpd.GeoDataFrame | None
+    unit_word: str
+    description: str
+
+
+def build_domain(engine: Engine, q: HotspotQuery) -> Domain:
+    """Areas of ``q.layer`` with geometry, or the district's H3 cells for ``q.current``."""
+    if q.unit == "cells":
+        hull = study_hull(engine)
+        cells = cell_universe(engine, q.current, q.resolution, hull)
+        if len(cells) < 2:
+            raise ValueError("too few H3 cells with crime in this period for Gi*")
+        where = "inside the district hull" if hull is not None else "(no district boundary loaded)"
+        return Domain(
+            "cells", cells, pd.Series("H3 cell " + cells.astype(str), index=cells), None, None,
+            cell_weights(cells, q.ring), None, "cells",
+            f"{len(cells):,} {RESOLUTIONS[q.resolution]} cells: every cell with any recorded "
+            f"crime or ASB in the period, and its neighbours, {where}",
+        )  # fmt: skip
+    if q.layer == ALL_LAYER:
+        raise ValueError("choose an area layer (estate, ward, LSOA...) for hotspots")
+    gdf = area_frame(engine, q.layer)
+    if gdf.empty:
+        raise ValueError(
+            f"layer '{q.layer}' has no boundaries loaded: load them on the Data page or with "
+            "`csp-dash ingest boundaries`"
+        )
+    word = unit_word(q.layer)
+    return Domain(
+        "areas", gdf.index, gdf["name"], gdf["population"], gdf["households"],
+        area_weights(gdf, q.weights, q.distance_m, word), gdf, word,
+        f"{len(gdf):,} {word} with boundaries loaded",
+    )  # fmt: skip
+
+
+def subject_label(
+    engine: Engine, categories: Sequence[str] | None, themes: pd.DataFrame | None = None
+) -> str:
+    """What is being counted, in words: 'violence and sexual offences', 'acquisitive crime'..."""
+    themes = themes if themes is not None else queries.theme_table(engine)
+    if categories is None or set(categories) >= set(themes["category"]):
+        return "crime and anti-social behaviour"
+    if len(categories) == 1:
+        return categories[0].lower()
+    for theme, group in themes.groupby("theme"):
+        if set(group["category"]) == set(categories):
+            return theme.lower()
+    return "the selected categories"
+
+
+@dataclass
+class HotspotResult:
+    query: HotspotQuery
+    table: pd.DataFrame  # index code: name, figures, gi_z, p, p_fdr, significance, class
+    previous: Window
+    comparison: str
+    rate_base: str  # "residents" or "households", or "" where no population
+    label: str
+    weights_statement: str
+    gi_statement: str
+    domain_description: str
+    unit_word: str
+    concentration: Concentration
+    classes: ClassResult
+    outside: dict[str, int]
+    missing_months: list[date]
+    current_long: pd.DataFrame  # area, category, count for the period (appendices)
+    previous_long: pd.DataFrame
+
+
+def _rate_base(domain: Domain, categories: Sequence[str] | None) -> tuple[str, pd.Series | None]:
+    """Burglary is per 1,000 households where every area has them; else per 1,000 residents."""
+    if domain.residents is None:
+        return "", None
+    hh = domain.households
+    if (
+        categories is not None
+        and list(categories) == ["Burglary"]
+        and hh is not None
+        and hh.notna().all()
+        and (hh > 0).all()
+    ):
+        return "households", hh
+    return ("residents", domain.residents) if domain.residents.notna().any() else ("", None)
+
+
+def analyse(
+    engine: Engine,
+    q: HotspotQuery,
+    harm_weights: pd.Series,
+    domain: Domain | None = None,
+    themes: pd.DataFrame | None = None,
+) -> HotspotResult:
+    """Everything the page and the CLI show for one filter (``domain`` and the category ->
+    theme table are looked up when not given)."""
+    domain = domain or build_domain(engine, q)
+    previous, comparison = comparison_window(q.current)
+    cats = list(q.categories) if q.categories is not None else None
+    if domain.unit == "cells":
+        cur = cell_counts(engine, q.current, cats, q.resolution)
+        prev = cell_counts(engine, previous, cats, q.resolution)
+        monthly = cell_month_matrix(
+            engine, q.current, cats, domain.units, months_in(q.current), q.resolution
+        )
+    else:
+        cur = window_counts(engine, q.layer, q.current, cats)
+        prev = window_counts(engine, q.layer, previous, cats)
+        by_month = window_counts(engine, q.layer, q.current, cats, by=("month", "area"))
+        monthly = month_matrix(by_month, domain.units, months_in(q.current))
+    base, population = _rate_base(domain, cats)
+    missing = missing_months([q.current, previous], loaded_months(engine))
+    table = unit_figures(cur, prev, domain.units, harm_weights, population, not missing)
+    if population is not None:
+        table.insert(0, "population", population.reindex(table.index).astype(float))
+    gi = gi_table(table["count"], domain.weights.w, q.gi)
+    table = table.join(gi[["gi_z", "p", "p_fdr", "significance", "neighbours"]])
+    classes = classify_periods(
+        monthly, sub_periods(q.current, q.sub_period), domain.weights.w, q.gi
+    )
+    table["class"] = classes.classes if classes.classes is not None else None
+    table.insert(0, "name", domain.names.reindex(table.index))
+    label = subject_label(engine, cats, themes)
+    return HotspotResult(
+        query=q,
+        table=table,
+        previous=previous,
+        comparison=comparison,
+        rate_base=base,
+        label=label,
+        weights_statement=domain.weights.description,
+        gi_statement=q.gi.statement(),
+        domain_description=domain.description,
+        unit_word=domain.unit_word,
+        concentration=concentration(table["count"], label, domain.unit_word),
+        classes=classes,
+        outside=outside_summary(cur, domain.units),
+        missing_months=missing,
+        current_long=cur,
+        previous_long=prev,
+    )

@@ -1,0 +1,2 @@
+"""The Domestic abuse page: its context (public or analyst view), sections and charts.
+"""

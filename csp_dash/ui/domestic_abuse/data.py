@@ -1,0 +1,114 @@
+"""Cached queries for the domestic abuse page, keyed by database URL (shared across sessions).
+
+ui/data.py's cube_counts has no ``source`` argument, so partner counts are cached here.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+import streamlit as st
+
+from csp_dash.db import partner_queries, queries
+from csp_dash.db.cube import ALL_LAYER
+from csp_dash.disclosure.release import protect, release_table
+from csp_dash.disclosure.suppression import SuppressedTable
+from csp_dash.domestic_abuse.baseline import monthly_series, repeat_summary
+from csp_dash.ingest.partner.cube import ESTATE_LAYER
+from csp_dash.ui.state import get_engine
+
+TTL = 600
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def counts(
+    url: str,
+    source: str,
+    layer: str,
+    by: tuple[str, ...],
+    areas_in: tuple[str, ...] | None = None,
+    categories: tuple[str, ...] | None = None,
+    start: date | None = None,
+    end: date | None = None,
+) -> pd.DataFrame:
+    return queries.cube_counts(
+        get_engine(url),
+        source=source,
+        layer=layer,
+        by=by,
+        areas_in=areas_in,
+        categories=categories,
+        start=start,
+        end=end,
+    )
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def month_range(url: str, source: str) -> tuple[date, date] | None:
+    return queries.month_range(get_engine(url), source)
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def datasets(url: str, unit: str = "records") -> list[str]:
+    return partner_queries.flagged_datasets(get_engine(url), partner_queries.DOMESTIC, unit)
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def mapping_json(url: str, dataset: str) -> str | None:
+    m = partner_queries.mapping(get_engine(url), dataset)
+    return m.to_json() if m else None
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def area_names(url: str, layer: str) -> dict[str, str]:
+    return queries.area_options(get_engine(url), layer)
+
+
+def series(
+    url: str,
+    source: str,
+    layer: str,
+    areas_in: tuple[str, ...] | None,
+    categories: tuple[str, ...] | None = None,
+) -> pd.Series:
+    """Monthly counts over the source's whole span, zero-filled."""
+    rng = month_range(url, source)
+    if rng is None:
+        return pd.Series(dtype="int64")
+    df = counts(url, source, layer, ("month",), areas_in, categories)
+    return monthly_series(df, *rng)
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def release(url: str, source: str, limit: int, label: str) -> tuple[pd.DataFrame, SuppressedTable]:
+    """The true estates x months table over the whole span, and its protected release."""
+    whole = series(url, source, ALL_LAYER, None)
+    by_estate = counts(url, source, ESTATE_LAYER, ("area", "month"))
+    table = release_table(by_estate, whole, area_names(url, ESTATE_LAYER))
+    return table, protect(table, limit, label)
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def victim_records(url: str, dataset: str, layer: str, area: str | None) -> pd.DataFrame:
+    return partner_queries.victim_records(
+        get_engine(url), dataset, partner_queries.DOMESTIC, layer, area
+    )
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def unkeyed(url: str, dataset: str, start: date, end: date, layer: str, area: str | None) -> int:
+    return partner_queries.unkeyed_count(
+        get_engine(url), dataset, start, end, partner_queries.DOMESTIC, layer, area
+    )
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def demo_secret(url: str, dataset: str) -> bool:
+    return partner_queries.uses_demo_secret(get_engine(url), dataset)
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def repeat(url: str, dataset: str, layer: str, area: str | None, start: date, end: date) -> dict:
+    """Repeat victimisation for victims with a record in the area in the period."""
+    return repeat_summary(victim_records(url, dataset, layer, area), (start, end))

@@ -1,0 +1,2 @@
+"""The Estate hotspots page's cached data, map, panels and sections.
+"""

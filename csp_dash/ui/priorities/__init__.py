@@ -1,0 +1,2 @@
+"""The Priorities page: cached assessment, views, editing, survey and year-on-year lists.
+"""

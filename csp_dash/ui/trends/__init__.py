@@ -1,0 +1,2 @@
+"""The Crime trends page's controls, cached data and tabs.
+"""

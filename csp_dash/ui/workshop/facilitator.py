@@ -1,0 +1,198 @@
+"""The facilitator's view: the live results (refreshing every 5 s), closing with the agreed list."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import pandas as pd
+import streamlit as st
+
+from csp_dash.priorities.agreed import AgreedItem, agreed_list, record_agreed_list
+from csp_dash.priorities.workshop.onepage import ranking_with_volume
+from csp_dash.priorities.workshop.results import WorkshopResults, ranking_table, summary_display
+from csp_dash.priorities.workshop.sessions import Workshop, get_workshop, set_status
+from csp_dash.ui.downloads import table_downloads
+from csp_dash.ui.priorities.data import results
+from csp_dash.ui.priorities.views import TABLE_COLUMNS, formula, matrix_section
+from csp_dash.ui.state import db_url, engine
+from csp_dash.ui.workshop.setup import choose_workshop, participant_url
+
+REFRESH = "5s"
+NAMES_STAMP = "Contains partners' names and comments: for the partnership only, not for publication"
+
+
+def header(ws: Workshop) -> None:
+    st.title(ws.title)
+    status = "open: partners can score" if ws.is_open else f"closed {ws.closed_at:%d %b %Y %H:%M}"
+    st.caption(f"Year {ws.year} · opened {ws.opened_at:%d %b %Y %H:%M} · {status}")
+    if ws.evidence_note:
+        st.caption(f"Evidence frozen at opening: {ws.evidence_note}")
+    link = participant_url(ws.workshop_id)
+    if ws.is_open:
+        st.markdown(
+            "**Participant link**: share it on screen or by email; partners open it on a "
+            "laptop or phone."
+        )
+        st.code(link, language=None)
+    c1, c2 = st.columns(2)
+    if c1.button("All workshops", key="wf_back", icon=":material/arrow_back:", type="tertiary"):
+        choose_workshop(None)
+    if not ws.is_open and c2.button(
+        "Reopen for scoring", key="wf_reopen", icon=":material/lock_open:", type="tertiary"
+    ):
+        set_status(engine(), ws.workshop_id, "open")
+        st.rerun()
+
+
+def _disagreement(res: WorkshopResults) -> None:
+    dis = res.disagreement.head(8)
+    if dis.empty:
+        st.caption("Disagreement shows once two partners have scored the same candidate.")
+        return
+    table = pd.DataFrame(
+        {
+            "Candidate priority": dis["name"],
+            "Dimension": dis["dimension_label"],
+            "Partners": dis["n"],
+            "Median": dis["median"],
+            "IQR": dis["iqr"],
+            "Lowest": dis["min"],
+            "Highest": dis["max"],
+        }
+    )
+    st.dataframe(table, hide_index=True, width="stretch")
+    top = set(dis["name"].head(3))
+    notes = res.comments[res.comments["candidate"].isin(top)]
+    if not notes.empty:
+        st.markdown("**What partners said about these**")
+        for r in notes.itertuples(index=False):
+            st.markdown(f"- *{r.candidate}* — {r.name}, {r.organisation}: {r.comment}")
+
+
+def live_results(workshop_id: str) -> None:
+    """Draw the live view; refreshes itself every 5 seconds while the workshop is open."""
+    ws = get_workshop(engine(), workshop_id)
+    if ws is None:
+        return
+    unit = st.radio(
+        "Count",
+        ["participant", "organisation"],
+        horizontal=True,
+        key="wf_unit",
+        format_func={
+            "participant": "every participant",
+            "organisation": "each organisation once (its median)",
+        }.get,
+    )
+
+    @st.fragment(run_every=REFRESH if ws.is_open else None)
+    def _live() -> None:
+        res = results(db_url(), workshop_id, unit)
+        heads = res.history.drop_duplicates("submission_id")
+        c1, c2, c3, c4 = st.columns(4)
+        c1.metric("Participants", res.n_participants, border=True)
+        c2.metric("Organisations", int(heads["organisation"].nunique()), border=True)
+        c3.metric("Submissions", len(heads), border=True)
+        c4.metric(
+            "Candidates scored",
+            f"{int((res.summary['n_scored'] > 0).sum())} of {len(res.summary)}",
+            border=True,
+        )
+        st.caption(
+            f"Updated {datetime.now():%H:%M:%S}" + (f", every {REFRESH}" if ws.is_open else "")
+        )
+        st.subheader("Live ranking")
+        table = ranking_table(res)
+        st.dataframe(table, hide_index=True, width="stretch", column_config=TABLE_COLUMNS)
+        st.caption(
+            "Partners' medians, with the frozen data and the analyst's draft filling the "
+            "dimensions partners have not scored ('Taken from the data')."
+        )
+        st.subheader("Median and spread by candidate")
+        spread = summary_display(res)
+        st.dataframe(spread, hide_index=True, width="stretch")
+        st.subheader("Where partners disagree most")
+        _disagreement(res)
+        with st.expander("Risk matrix of the live ranking"):
+            matrix_section(
+                ranking_with_volume(engine(), res), ws.model, f"Risk matrix: {ws.title}", "wf"
+            )
+        st.markdown("**Downloads**")
+        stamp = [f"{ws.title} ({ws.year}): workshop results (CSP Dash)", NAMES_STAMP]
+        history = res.history.assign(
+            candidate=res.history["candidate"].map(res.candidates.set_index("candidate_id")["name"])
+        ).drop(columns=["participant"])
+        for label, frame, key, lines in (
+            ("Live ranking", table, "dl_wf_rank", stamp[:1]),
+            ("Median and spread", spread, "dl_wf_spread", stamp[:1]),
+            ("Every submission (names, scores, comments, times)", history, "dl_wf_hist", stamp),
+        ):
+            c1, c2 = st.columns([2, 3], vertical_alignment="center")
+            c1.caption(label)
+            with c2:
+                table_downloads(frame, f"{ws.title} {label.split(' (')[0]}", stamp=lines, key=key)
+
+    _live()
+    formula(ws.model)
+
+
+def close_form(ws: Workshop, res: WorkshopResults) -> None:
+    """Record the agreed list with a rationale per priority, and close the workshop."""
+    names = [n for n in res.ranking["name"] if isinstance(n, str)]
+    if not ws.is_open:
+        agreed = agreed_list(engine(), ws.year)
+        st.success(f"Closed. The agreed list for {ws.year} holds {len(agreed)} priorities.")
+        st.dataframe(
+            agreed[["rank", "name", "rationale", "priority_score"]].rename(
+                columns={
+                    "rank": "Rank",
+                    "name": "Priority",
+                    "rationale": "Rationale",
+                    "priority_score": "Live score at closing",
+                }
+            ),
+            hide_index=True,
+            width="stretch",
+            column_config={"Live score at closing": st.column_config.NumberColumn(format="%.2f")},
+        )
+        return
+    st.caption(
+        "Choose the agreed priorities in rank order (the live ranking fills them in) and "
+        "give the reason for each. Saving closes the workshop: partners can no longer "
+        "change their scores, and the list is kept for next year's comparison."
+    )
+    n = st.number_input(
+        "How many priorities", 1, max(len(names), 1), min(5, max(len(names), 1)), key="wf_n"
+    )
+    scores = res.ranking.set_index("name")["priority"] if names else pd.Series(dtype=float)
+    with st.form("wf_close"):
+        picks, reasons = [], []
+        for i in range(int(n)):
+            c1, c2 = st.columns([2, 3])
+            picks.append(
+                c1.selectbox(
+                    f"Priority {i + 1}",
+                    names,
+                    index=min(i, len(names) - 1),
+                    key=f"wf_pick_{i}",
+                    accept_new_options=True,
+                )
+            )
+            reasons.append(c2.text_area(f"Why priority {i + 1}", key=f"wf_why_{i}", height=68))
+        done = st.form_submit_button(
+            "Close the workshop and record the agreed list", type="primary", icon=":material/lock:"
+        )
+    if not done:
+        return
+    items = [
+        AgreedItem(p or "", r, scores.get(p) if p in scores else None)
+        for p, r in zip(picks, reasons, strict=True)
+    ]
+    try:
+        record_agreed_list(
+            engine(), ws.year, items, ws.workshop_id, need_rationale=True, close=True
+        )
+    except ValueError as exc:
+        st.error(f"Not saved: {exc}.")
+        return
+    st.rerun()
