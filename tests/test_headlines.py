@@ -41,9 +41,13 @@ def _counts() -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+# Every month of both years is loaded; the rows only fall in June (other months are zeros).
+LOADED = list(pd.date_range("2024-01-01", "2025-12-01", freq="MS").date)
+
+
 @pytest.fixture(scope="module")
 def items() -> list[dict]:
-    return headline_items(_counts(), THEMES, date(2025, 12, 1))
+    return headline_items(_counts(), THEMES, date(2025, 12, 1), loaded=LOADED)
 
 
 def test_sentences_worked_by_hand(items):
@@ -54,7 +58,7 @@ def test_sentences_worked_by_hand(items):
         # 500 -> 480: z = 2(21.909 - 22.361) = -0.90.
         "Anti-social behaviour incidents fell 4.0% (500 to 480): no significant change.",
         # Violence holds only Robbery here: zero before.
-        "Violence: 12 this year against none the year before.",
+        "Violence: 12 against none in the comparison period.",
         # 600 -> 560: -6.67%, z = 2(23.664 - 24.495) = -1.66.
         "Acquisitive crime fell 6.7% (600 to 560): no significant change.",
         "ASB and disorder fell 4.0% (500 to 480): no significant change.",
@@ -63,7 +67,7 @@ def test_sentences_worked_by_hand(items):
         "Other crime: none recorded in either period.",
         # Risers by change: Burglary +50 (z = 2(12.247 - 10) = 4.49), Robbery +12 (z = 6.93).
         "Burglary rose 50.0% (100 to 150), a significant increase.",
-        "Robbery: 12 this year against none the year before.",
+        "Robbery: 12 against none in the comparison period.",
         # Fallers: Vehicle crime 400 -> 300, z = 2(17.321 - 20) = -5.36.
         "Vehicle crime fell 25.0% (400 to 300), a significant decrease.",
     ]
@@ -93,7 +97,7 @@ def test_links_open_the_matching_trend_view(items):
     qs = {k: v[0] for k, v in parse_qs(parts.query).items()}
     assert parts.path == "trends"
     assert qs["layer"] == "estate" and qs["area"] == "E01" and qs["end"] == "2025-12"
-    assert qs["len"] == "24"
+    assert qs["len"] == "12"  # the link keeps the period: the same figures on the trends page
     cats = qs["cats"].split("|")
     assert ASB not in cats and len(cats) == len(DEFAULT_THEMES) - 1
     theme_qs = parse_qs(
@@ -156,10 +160,10 @@ def test_cli_text_for_one_lsoa_and_bad_area(demo_db, capsys):
         == 0
     )
     lines = capsys.readouterr().out.strip().splitlines()
-    assert lines[0].startswith("Latest 12 months (2024-10 to 2025-09)") and code in lines[0]
+    assert lines[0].startswith("2024-10 to 2025-09 against 2023-10 to 2024-09") and code in lines[0]
     expected = _raw_all_crime(demo_db, date(2024, 10, 1), date(2025, 9, 1), lsoa=code)
     # The previous 12 months hold the demo's missing month (2024-03): no change is claimed.
-    assert f"{expected:,} in the latest 12 months; no comparison, as 1 month(s)" in lines[1]
+    assert f"{expected:,} in the period; no comparison, as 1 month(s)" in lines[1]
     assert len(result["items"]) >= 7  # all crime, ASB, five themes, then movers
     assert cli_main(["headlines", "--db", demo_db, "--layer", "lsoa", "--area", "nope"]) == 2
     assert "no area 'nope'" in capsys.readouterr().err
@@ -176,6 +180,6 @@ def test_no_change_is_claimed_across_months_with_no_data():
     first = items[0]
     n_missing = 24 - len(loaded)  # every loaded month lies in the latest 12
     assert n_missing >= 12
-    assert first["sentence"] == (f"{first['label']}: {int(first['current']):,} in the latest 12 "
-                                 f"months; no comparison, as {n_missing} month(s) of the 24 have "
+    assert first["sentence"] == (f"{first['label']}: {int(first['current']):,} in the period; no "
+                                 f"comparison, as {n_missing} month(s) of the two periods have "
                                  "no data loaded.")

@@ -60,6 +60,12 @@ def _records() -> pd.DataFrame:
                     })  # fmt: skip
     rows.append({"month": "2024-06", "category": "Burglary", "lon": OUTSIDE[0],
                  "lat": OUTSIDE[1], "estate": None})  # fmt: skip
+    # Every month of both years has a file, so both windows are complete and compared; the
+    # months with no estate records get one record with no location.
+    for month in pd.date_range("2023-01-01", "2024-12-01", freq="MS").strftime("%Y-%m"):
+        if month not in {r["month"] for r in rows}:
+            rows.append({"month": month, "category": "Other crime", "lon": None, "lat": None,
+                         "estate": None})
     return pd.DataFrame(rows)
 
 
@@ -93,7 +99,9 @@ def district(engine, tmp_path: Path):
     folder = tmp_path / "street"
     for month, group in recs.groupby("month"):
         rows = [
-            crime(month, row.category, lon=row.lon, lat=row.lat, lsoa="E01000001", crime_id=f"c{i}")
+            crime(month, row.category, lon=None if pd.isna(row.lon) else row.lon,
+                  lat=None if pd.isna(row.lat) else row.lat,
+                  lsoa="" if pd.isna(row.lon) else "E01000001", crime_id=f"{month}-c{i}")
             for i, row in enumerate(group.itertuples())
         ]
         write_street_csv(folder, month, rows)
@@ -272,6 +280,11 @@ def test_cli_prints_counts_gi_and_concentration_as_json(district, capsys):
         "code",
         "name",
         "count",
+        "previous",
+        "change",
+        "pct",
+        "z",
+        "direction",
         "rate",
         "gi_z",
         "p",

@@ -21,8 +21,8 @@ from csp_dash.trends.comparators import comparison_areas
 from csp_dash.trends.queries import set_directions
 from tests.apptest_helpers import metric, run_app
 
-TILE = "Selected categories, latest 12 months"
 CURRENT = (date(2025, 10, 1), date(2026, 9, 1))  # the demo's latest 12 months
+TILE = "Selected categories, Oct 2025 to Sep 2026"  # the tile names the months it covers
 
 
 def _sql(url: str, sql: str, **params):

@@ -114,8 +114,12 @@ def test_monthly_series_and_headline_totals_match_pandas(essex_db, raw):
         .unstack()
     )
     np.testing.assert_array_equal(wide.to_numpy(), ref[["Burglary", "Drugs"]].to_numpy())
-    items = headline_items(counts, queries.theme_table(eng), date(2018, 7, 1))
+    items = headline_items(counts, queries.theme_table(eng), date(2018, 7, 1), loaded=loaded)
     all_crime = items[0]
-    # 12 months to July 2018 hold the seven loaded months; the year before holds none.
-    assert all_crime["current"] == 115_065 - 28_750 and all_crime["previous"] == 0
-    assert all_crime["sentence"].endswith("86,315 this year against none the year before.")
+    # 12 months to July 2018 hold the seven loaded months; the year before holds none, so no
+    # change is claimed: the count alone, and why.
+    assert all_crime["current"] == 115_065 - 28_750
+    assert all_crime["change"] is None and all_crime["z"] is None
+    assert all_crime["sentence"] == ("All crime (excluding anti-social behaviour): 86,315 in the "
+                                     "period; no comparison, as 17 month(s) of the two periods "
+                                     "have no data loaded.")

@@ -85,7 +85,8 @@ def test_yoy_table_rows_and_rates():
         ]
     )
     cur, prev = (date(2024, 1, 1), date(2024, 12, 1)), (date(2023, 1, 1), date(2023, 12, 1))
-    out = yoy_table(counts, THEMES, ["Burglary", "Robbery"], cur, prev, POP).set_index("name")
+    loaded = pd.date_range("2023-01-01", "2024-12-01", freq="MS").date
+    out = yoy_table(counts, THEMES, ["Burglary", "Robbery"], cur, prev, POP, loaded).set_index("name")
     assert list(out["level"]) == ["Category", "Category", "Theme", "Theme", "Total"]
     # Burglary 100 -> 64: z = 2(8 - 10) = -4, significant fall; rate per 1,000 households.
     assert out.loc["Burglary", "z"] == pytest.approx(-4.0)

@@ -22,7 +22,8 @@ from csp_dash.hotspots.cells import RESOLUTIONS
 from csp_dash.hotspots.periods import parse_period
 from csp_dash.hotspots.stats import GiSettings
 
-UNIT_COLUMNS = ["code", "name", "count", "rate", "gi_z", "p", "p_fdr", "significance", "class"]
+UNIT_COLUMNS = ["code", "name", "count", "previous", "change", "pct", "z", "direction", "rate", "gi_z",
+                "p", "p_fdr", "significance", "class"]
 
 
 def _clean(value):

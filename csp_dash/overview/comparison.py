@@ -60,6 +60,7 @@ def compare_periods(counts: pd.DataFrame, themes: pd.DataFrame, end: date,
     counts = counts[counts["category"].isin(picked)]
     cats = year_on_year(counts, "category", current, previous, keys=themes["category"],
                         loaded=loaded)
+    missing = cats.attrs["missing_months"]
     cats = cats.merge(themes[["category", "theme"]], on="category", how="left")
     cats["theme"] = cats["theme"].fillna("Unmapped")
     with_theme = counts.merge(themes[["category", "theme"]], on="category", how="left")
@@ -70,7 +71,6 @@ def compare_periods(counts: pd.DataFrame, themes: pd.DataFrame, end: date,
     asb = counts[counts["category"] == ASB].assign(group=ASB)
     totals = year_on_year(pd.concat([crime, asb]), "group", current, previous,
                           keys=[ALL_CRIME, ASB], loaded=loaded).set_index("group")
-    missing = cats.attrs.get("missing_months", [])
     for table in (cats, theme_yoy):
         table.attrs = {}  # dates in attrs would travel into Arrow metadata when drawn
     every = categories is None or picked >= set(themes["category"]) and len(themes) > 0

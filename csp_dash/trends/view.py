@@ -98,6 +98,7 @@ def yoy_table(
     theme_of = themes.set_index("category")["theme"]
     picked = counts[counts["category"].isin(cats)]
     by_cat = year_on_year(picked, "category", current, previous, keys=cats, loaded=loaded)
+    missing = by_cat.attrs["missing_months"]
     by_cat["theme"] = by_cat["category"].map(theme_of).fillna("Unmapped")
     by_cat = by_cat.rename(columns={"category": "name"}).assign(level="Category")
     order = {c: i for i, c in enumerate(themes["category"])}
@@ -125,7 +126,7 @@ def yoy_table(
     out["rate_base"] = [label if b is not None else "" for b, label in bases]
     out["rate_current"] = rate_per_1000(out["current"], base)
     out["rate_previous"] = rate_per_1000(out["previous"], base)
-    out.attrs["missing_months"] = by_cat.attrs.get("missing_months", [])
+    out.attrs["missing_months"] = missing
     return out[
         [
             "level",
