@@ -32,6 +32,13 @@ SETTINGS = {
                 "complementary cells alike, so it reveals neither"),
         Setting("pseudonym_secret", "CSP_DASH_PSEUDONYM_SECRET", "",
                 "Secret for the keyed hash that pseudonymises partner victim keys"),
+        Setting("police_api_url", "CSP_DASH_POLICE_API_URL", "https://data.police.uk/api",
+                "Base address of the police.uk API (a mirror or a test server can stand in)"),
+        Setting("police_archive_url", "CSP_DASH_POLICE_ARCHIVE_URL",
+                "https://data.police.uk/data/archive",
+                "Base address of the police.uk monthly archives (YYYY-MM.zip under it)"),
+        Setting("police_cache_dir", "CSP_DASH_POLICE_CACHE_DIR", str(DATA_DIR / "police_uk"),
+                "Folder where downloaded police.uk archives are kept (resumable, checksummed)"),
     ]
 }
 

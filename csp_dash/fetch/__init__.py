@@ -1,0 +1,1 @@
+"""Fetch police.uk street crime for a district: archives for history, the API for new months."""
