@@ -186,14 +186,12 @@ def block_ratio(result: KnoxResult, space_upto: int, time_upto: int) -> tuple[fl
     return float(ratio), float(((perm >= obs).sum() + 1) / (result.permutations + 1))
 
 
-def describe_knox(result: KnoxResult, what: str = "crime") -> list[str]:
-    """Plain-English readings: the near-repeat block with the strongest evidence (largest
-    z of observed over the permutations, among significant blocks from the origin), then
-    each significant cell."""
-    space, time = result.space_edges, result.time_edges
+def _best_block(result: KnoxResult, space_range: range):
+    """The significant block (ratio above 1) with the strongest evidence: the largest z of the
+    observed pairs against the permutations."""
     best, best_z = None, -np.inf
-    for s_up in range(1, len(space) + 1):
-        for t_up in range(1, len(time)):
+    for s_up in space_range:
+        for t_up in range(1, len(result.time_edges)):
             obs = result.observed[:s_up, :t_up].sum()
             perm = result.perm_tables[:, :s_up, :t_up].sum(axis=(1, 2))
             sd = perm.std()
@@ -201,15 +199,28 @@ def describe_knox(result: KnoxResult, what: str = "crime") -> list[str]:
             z = (obs - perm.mean()) / sd if sd > 0 else -np.inf
             if p < ALPHA and ratio > 1 and z > best_z:
                 best, best_z = (s_up, t_up, ratio, p), z
+    return best
+
+
+def describe_knox(result: KnoxResult, what: str = "crime") -> list[str]:
+    """Plain-English readings: repeats at the same place, the near-repeat block with the
+    strongest evidence, then each significant cell."""
+    space, time = result.space_edges, result.time_edges
     lines = []
-    if best:
-        s_up, t_up, ratio, p = best
-        where = "at the same location" if s_up == 1 else f"within {space[s_up - 1]:g} m"
-        lines.append(f"After a {what}, another {what} {where} in the following "
+    repeat = _best_block(result, range(1, 2))
+    if repeat:
+        _, t_up, ratio, p = repeat
+        lines.append(f"Repeat: after a {what}, another at the same place in the following "
                      f"{time[t_up]:g} days is {ratio:.1f} times as likely as chance (p = {p:.3f}).")
-    else:
-        lines.append(f"No near-repeat pattern: no band of nearby {what}s close in time is "
-                     "significantly more common than chance.")
+    near = _best_block(result, range(2, len(space) + 1))
+    if near:
+        s_up, t_up, ratio, p = near
+        lines.append(f"Near repeat: after a {what}, another within {space[s_up - 1]:g} m in the "
+                     f"following {time[t_up]:g} days is {ratio:.1f} times as likely as chance "
+                     f"(p = {p:.3f}).")
+    if not (repeat or near):
+        lines.append(f"No near-repeat pattern: for {what}, no combination of distance and time "
+                     "shown has significantly more pairs than chance.")
     sig = result.table()
     for row in sig[sig["significant"]].itertuples():
         if row.distance.startswith("More than") or row.days.startswith("More than"):
