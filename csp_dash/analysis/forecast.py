@@ -10,7 +10,7 @@ Methods (Hyndman & Athanasopoulos, *Forecasting: Principles and Practice*, 3rd e
   refitting each time, scored by the mean absolute scaled error (MASE, section 5.8) scaled
   by the in-sample seasonal-naive error of the data before the backtest window.
 
-ETS is used only if its MASE is lower than seasonal naive's; otherwise the forecast is
+ETS is used only if its MASE is at least 5% lower than seasonal naive's; otherwise the forecast is
 seasonal naive and the result says the model does no better. Intervals are clipped at zero.
 
 Series with 30 or fewer records a month, or fewer than 36 months, are refused
@@ -34,6 +34,9 @@ MIN_MEAN = 30.0  # "about 30 a month or fewer": too noisy to forecast usefully
 MAX_GAP_SHARE = 0.1
 BACKTEST_MONTHS = 12
 LEVELS = (0.80, 0.95)
+# ETS must beat seasonal naive's MASE by 5% to be used: 12 errors cannot tell two nearly
+# equal methods apart, and then the simpler one is the honest choice.
+BETTER_BY = 0.95
 ETS = "ETS"
 SNAIVE = "Seasonal naive"
 BORROWED = "Area share of district seasonal pattern"
@@ -225,7 +228,7 @@ def forecast_series(y: pd.Series, horizon: int = 12, *, min_mean: float = MIN_ME
     form, ets = forecast_ets(fit_y, horizon)
     snaive = forecast_seasonal_naive(fit_y, horizon)
     mase = backtest(fit_y, actual, form=form) if run_backtest else {}
-    if mase and mase[ETS] < mase[SNAIVE]:
+    if mase and mase[ETS] < BETTER_BY * mase[SNAIVE]:
         method = ETS
         reason = (
             f"ETS ({form}) is used: over the last {BACKTEST_MONTHS} months its one-month-ahead "
@@ -235,7 +238,8 @@ def forecast_series(y: pd.Series, horizon: int = 12, *, min_mean: float = MIN_ME
         method = SNAIVE
         reason = (
             f"Seasonal naive is used: the model (ETS {form}, MASE {mase[ETS]:.2f}) did no better "
-            f"than simply repeating last year (MASE {mase[SNAIVE]:.2f}) over the last "
+            f"than simply repeating last year (MASE {mase[SNAIVE]:.2f}; ETS must be 5% better) "
+            "over the last "
             f"{BACKTEST_MONTHS} months."
         )
     else:
