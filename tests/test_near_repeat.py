@@ -120,3 +120,16 @@ def test_bad_bands_and_inputs_are_refused():
         run_knox([0, 1, 2], [0, 1], [0, 1, 2])
     s, t = band_labels(*check_bands((0, 100, 200, 300, 400), (0, 7, 14, 21, 28)))
     assert s[-1] == "More than 400 m" and t[1] == "8–14 days" and t[-1] == "More than 28 days"
+
+
+def test_benchmark_runs_small_and_its_tables_agree():
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    out = subprocess.run(
+        [sys.executable, "-m", "benchmarks.bench_near_repeat", "--events", "600",
+         "--permutations", "19", "--baseline-events", "120"],
+        cwd=Path(__file__).resolve().parents[1], capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert "tables agree: True" in out.stdout and "speed-up" in out.stdout
