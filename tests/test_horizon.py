@@ -128,3 +128,15 @@ def test_demo_forecast_reports_method_and_the_estimated_gap(horizon_demo, monkey
     code, _, err = _run(monkeypatch, capsys, "forecast", "--db", horizon_demo, "--category",
                         "Bicycle theft", "--no-borrow")
     assert code == 2 and "too small" in err
+
+
+def test_report_section_has_forecasts_and_near_repeat_readings(horizon_demo):
+    from csp_dash.horizon.report import report_section
+
+    eng = make_engine(horizon_demo)
+    text = report_section(eng)
+    eng.dispose()
+    assert text.startswith("## Looking ahead")
+    assert "- **Burglary**: about" in text and "likely range if recent patterns continue" in text
+    assert "Near repeat: after a residential burglary" in text
+    assert "- **Theft from a vehicle**" in text

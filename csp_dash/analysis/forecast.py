@@ -244,6 +244,10 @@ def forecast_series(y: pd.Series, horizon: int = 12, *, min_mean: float = MIN_ME
         )
     else:
         method, reason = ETS, f"ETS ({form}); no backtest was run."
+    if mase and min(mase.values()) > 1:
+        reason += (" Both methods erred more over the last year than repeating the year before "
+                   "did on the earlier data (MASE above 1): the pattern may have changed, so "
+                   "treat this forecast with caution.")
     table = pd.concat(
         [ets.assign(method=ETS), snaive.assign(method=SNAIVE)], ignore_index=True
     )
