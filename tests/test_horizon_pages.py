@@ -53,3 +53,15 @@ def test_crime_series_page_finds_the_planted_near_repeats(horizon_demo):  # noqa
                for s in at.success)
     table = at.dataframe[0].value
     assert {"distance", "days", "ratio", "p", "significant"} <= set(table.columns)
+
+
+def test_forecast_tab_for_a_small_ward_borrows_the_district_pattern(horizon_demo):  # noqa: F811
+    from csp_dash.db.engine import make_engine
+    from csp_dash.queries import area_options
+
+    eng = make_engine(horizon_demo)
+    ward = next(iter(area_options(eng, "ward")))
+    eng.dispose()
+    at = _run(_forecast_script, horizon_demo, "ward", ward, ["Burglary"])
+    at.selectbox(key="forecast_series").select("Burglary").run()
+    assert any("district's seasonal pattern" in i.value for i in at.info)

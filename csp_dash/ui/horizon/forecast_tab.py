@@ -19,9 +19,11 @@ TTL = 600
 def _forecast(url: str, kind: str, name: str, layer: str, area: str | None, horizon: int):
     """(forecast, series, refusal message): refusals are cached too, as a plain message."""
     args = {"category": name} if kind == "category" else {"theme": name}
+    if area is None:  # every area of a layer adds up to the whole area
+        layer = "all"
     try:
         fc, y = forecast_for(get_engine(url), layer=layer, area=area, horizon=horizon, **args)
-    except ForecastRefused as exc:
+    except (ForecastRefused, ValueError) as exc:
         return None, None, str(exc)
     return fc, y, None
 
