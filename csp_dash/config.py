@@ -32,6 +32,15 @@ SETTINGS = {
                 "complementary cells alike, so it reveals neither"),
         Setting("pseudonym_secret", "CSP_DASH_PSEUDONYM_SECRET", "",
                 "Secret for the keyed hash that pseudonymises partner victim keys"),
+        # Input limits (issue 12): checked before a file is read, on the CLI and the Data page.
+        Setting("max_file_mb", "CSP_DASH_MAX_FILE_MB", "64",
+                "Largest police.uk CSV accepted, in MB, on disk or inside a zip (the largest "
+                "force-month, the Met's, is about 25 MB)"),
+        Setting("max_zip_ratio", "CSP_DASH_MAX_ZIP_RATIO", "100",
+                "Largest compression ratio of a zip member; police.uk CSVs deflate about 5-10 "
+                "times, a zip bomb thousands of times"),
+        Setting("max_field_chars", "CSP_DASH_MAX_FIELD_CHARS", "1000",
+                "Longest text field of a police.uk row; a longer one makes the row a reject"),
     ]
 }
 
