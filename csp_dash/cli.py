@@ -41,6 +41,8 @@ def cmd_ingest_police(args: argparse.Namespace) -> int:
     for f in report.files:
         if f.status == "refused":
             print(f"REFUSED {f.error}", file=sys.stderr)
+        elif f.note:
+            print(f"NOTE {f.file_name}: {f.note}", file=sys.stderr)
     done = [f for f in report.files if f.status != "refused"]
     print(f"files: {len(done)} ({sum(f.status == 'unchanged' for f in done)} unchanged), "
           f"refused: {len(report.refused)}, skipped: {len(report.skipped)}")
@@ -61,7 +63,11 @@ def cmd_ingest_boundaries(args: argparse.Namespace) -> int:
     from csp_dash.ingest.boundaries import import_boundaries
 
     engine = open_engine(args)
-    n = import_boundaries(engine, args.path, args.layer, args.code_field, args.name_field)
+    notes: list[str] = []
+    n = import_boundaries(engine, args.path, args.layer, args.code_field, args.name_field,
+                          crs=args.crs, notes=notes)
+    for note in notes:
+        print(f"NOTE {note}", file=sys.stderr)
     print(f"layer '{args.layer}': {n} areas loaded; crimes reassigned and the cube rebuilt")
     return 0
 
@@ -70,8 +76,11 @@ def cmd_ingest_population(args: argparse.Namespace) -> int:
     from csp_dash.ingest.boundaries import import_population
 
     engine = open_engine(args)
+    notes: list[str] = []
     n = import_population(engine, args.path, args.layer, args.code_field, args.population_field,
-                          args.households_field)
+                          args.households_field, notes=notes)
+    for note in notes:
+        print(f"NOTE {note}", file=sys.stderr)
     print(f"layer '{args.layer}': population set for {n} areas")
     return 0
 
@@ -125,6 +134,7 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--layer", required=True, help="lsoa, ward, estate, district or a custom name")
     sp.add_argument("--code-field")
     sp.add_argument("--name-field")
+    sp.add_argument("--crs", help="the file's CRS when it names none or a wrong one, e.g. EPSG:27700")
     sp = add(ingest, "population", cmd_ingest_population, "Load populations (CSV of area code -> people)")
     sp.add_argument("path")
     sp.add_argument("--layer", required=True)
