@@ -51,6 +51,11 @@ def cmd_ingest_police(args: argparse.Namespace) -> int:
     by_force: dict[str, list[str]] = {}
     for f in done:
         by_force.setdefault(f.force, []).append(f.month)
+    from csp_dash.ingest.month_checks import month_count_notes
+
+    loaded = {(f.force, f.month) for f in done if f.status in ("loaded", "replaced")}
+    for note in month_count_notes(engine, loaded) if loaded else []:
+        print(f"NOTE {note}", file=sys.stderr)
     gaps = missing_months(engine)
     for force, months in sorted(by_force.items()):
         months = sorted(months)

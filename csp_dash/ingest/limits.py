@@ -34,7 +34,7 @@ def max_field_chars() -> int:
 
 def _too_big(name: str, size: int | None = None) -> IngestError:
     limit = config.get("max_file_mb")
-    what = f"is {size / MB:,.0f} MB" if size is not None else "is larger than the limit"
+    what = f"is {size / MB:,.1f} MB" if size is not None else "is larger than the limit"
     return IngestError(name, f"the file {what}; the limit is {limit} MB (setting CSP_DASH_MAX_FILE_MB)")
 
 

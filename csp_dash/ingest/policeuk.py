@@ -138,27 +138,27 @@ def _arrow_csv(data: bytes, types: dict) -> pa.Table:
     )
 
 
+_UNCLOSED = 'a quote (") opened in this row is never closed, so the rest of the file reads as one field'
+
+
 def _raise_row_error(name: str, data: bytes) -> None:
     """The fast reader failed: find the exact row with the slow one, to name it."""
     reader = csv.reader(io.StringIO(data.decode("utf-8"), newline=""))
     i = 0
     try:
-        width = len(next(reader))
+        width = len(next(reader, []))
         for i, row in enumerate(reader, start=1):
-            if row and len(row) != width:
-                raise IngestError(
-                    name, f"has {len(row)} fields where the header has {width} "
-                    "(a truncated or malformed row)", row=i)
+            if not row or len(row) == width:
+                continue
+            if any("\n" in c for c in row) and next(reader, None) is None:
+                raise IngestError(name, _UNCLOSED, row=i)  # a quote open to the end of the file
+            raise IngestError(name, f"has {len(row)} fields where the header has {width} "
+                              "(a truncated or malformed row)", row=i)
     except csv.Error as exc:
-        # The error surfaces where reading stopped; the fault is in the row being read (an
-        # unclosed quote swallows every later line), so name that row, not the last line.
-        row = i + 1 if i or reader.line_num > 1 else None
-        if "field limit" in str(exc):
-            raise IngestError(name, 'a quote (") opened in this row is never closed, so the '
-                              "rest of the file reads as one field", row=row) from None
-        raise IngestError(name, f"malformed CSV ({exc})", row=row) from None
-    except StopIteration:
-        pass
+        # The error surfaces where reading stopped, but the fault is in the row being read
+        # (an unclosed quote swallows every later line): name that row, not the last line.
+        problem = _UNCLOSED if "field limit" in str(exc) else f"malformed CSV ({exc})"
+        raise IngestError(name, problem, row=i + 1 if reader.line_num > 1 else None) from None
     raise IngestError(name, "the CSV reader could not split the file into rows")
 
 
