@@ -98,7 +98,10 @@ def _check_utf8(name: str, data: bytes) -> None:
 
 def _check_header(name: str, data: bytes) -> None:
     first = data.split(b"\n", 1)[0].decode("utf-8").rstrip("\r")
-    header = next(csv.reader([first]))
+    try:
+        header = next(csv.reader([first]), [])
+    except csv.Error as exc:  # e.g. a lone carriage return inside the header line
+        raise IngestError(name, f"the header row is not valid CSV ({exc})") from None
     missing = [c for c in COLUMNS if c not in header]
     if not missing:
         return
