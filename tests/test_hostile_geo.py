@@ -75,7 +75,7 @@ def test_british_national_grid_without_a_crs(estates, tmp_path: Path):
     p = _bng_geojson(tmp_path / "bng.geojson")
     assert _refused(estates, p) == (
         f"{p}: British National Grid coordinates with no CRS: give --crs EPSG:27700 (on the "
-        "Data page: save the file with its CRS)")
+        "Data page: the CRS box)")
     assert import_boundaries(estates, p, "estate", crs="EPSG:27700") == 1
     with estates.connect() as conn:
         lon, lat, km2 = conn.execute(select(areas.c.centroid_lon, areas.c.centroid_lat,

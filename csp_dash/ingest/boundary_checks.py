@@ -24,7 +24,7 @@ def check_coordinates(gdf: gpd.GeoDataFrame, path: str) -> None:
         return
     if _BNG[0] <= minx and _BNG[1] <= miny and maxx <= _BNG[2] and maxy <= _BNG[3]:
         raise IngestError(path, "British National Grid coordinates with no CRS: give --crs "
-                          "EPSG:27700 (on the Data page: save the file with its CRS)")
+                          "EPSG:27700 (on the Data page: the CRS box)")
     raise IngestError(path, f"coordinates ({minx:,.0f}, {miny:,.0f}) to ({maxx:,.0f}, {maxy:,.0f}) "
                       "are not longitude/latitude and the file names no CRS: give it with --crs")
 

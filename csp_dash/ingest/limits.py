@@ -6,6 +6,7 @@ reading (a zip's stated sizes can lie), so no input costs more than about one li
 
 from __future__ import annotations
 
+import io
 import re
 import zipfile
 from pathlib import Path
@@ -113,3 +114,25 @@ def check_nul(name: str, data: bytes) -> None:
         line = data.count(b"\n", 0, at)
         raise IngestError(name, "holds a NUL byte (0x00): the file is damaged or not a CSV",
                           row=line if line else None)
+
+
+def check_workbook(name: str, data: bytes) -> None:
+    """An XLSX is a zip: refuse a bomb, or an encrypted workbook, before a reader inflates it."""
+    if data.startswith(b"\xd0\xcf\x11\xe0"):
+        raise IngestError(name, "the workbook is password-protected or in the old Excel 97-2003 "
+                          "format: remove the password and save it as .xlsx (or as CSV UTF-8)")
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            infos = zf.infolist()
+    except zipfile.BadZipFile:
+        return  # the workbook reader names this fault itself
+    total = sum(i.file_size for i in infos)
+    # Spreadsheet XML inflates several times more than CSV text: allow four files' worth.
+    if total > 4 * max_file_bytes():
+        raise IngestError(name, f"the workbook inflates to {total / MB:,.0f} MB; the limit is "
+                          f"{4 * max_file_bytes() / MB:,.0f} MB (four times CSP_DASH_MAX_FILE_MB)")
+    for i in infos:
+        ratio = i.file_size / max(i.compress_size, 1)
+        if i.file_size > MB and ratio > max_zip_ratio():
+            raise IngestError(name, f"the workbook's part {i.filename} inflates {ratio:,.0f} times "
+                              f"(a zip bomb?); the limit is {max_zip_ratio():g} times")
