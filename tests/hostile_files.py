@@ -70,10 +70,19 @@ def too_big(d: Path) -> tuple[Path, str]:
     return p, f"{p}: the file is {mb:,.1f} MB; the limit is 0.01 MB (setting CSP_DASH_MAX_FILE_MB)"
 
 
+def giant_row(d: Path) -> tuple[Path, str]:
+    """A 3 MB Location (the issue's was 200 MB): refused before the CSV reader builds it."""
+    rows = month_rows("2018-02", 3)
+    rows[1]["Location"] = "x" * (3 << 20)
+    p = write_raw(d, FEB, csv_bytes(rows))
+    return p, (f"{p}, row 2 (line 3): the row is 3.0 MB long; a police.uk row is a few hundred "
+               "bytes: the file is damaged or not a police.uk file")
+
+
 CORPUS = {
     "utf16": utf16, "utf16_no_bom": utf16_no_bom, "gzipped": gzipped, "xlsx_renamed": xlsx_renamed,
     "nul_in_row": nul_in_row, "unclosed_quote": unclosed_quote, "long_force_name": long_force_name,
-    "too_big": too_big,
+    "too_big": too_big, "giant_row": giant_row,
 }
 
 

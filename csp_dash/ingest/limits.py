@@ -136,3 +136,21 @@ def check_workbook(name: str, data: bytes) -> None:
         if i.file_size > MB and ratio > max_zip_ratio():
             raise IngestError(name, f"the workbook's part {i.filename} inflates {ratio:,.0f} times "
                               f"(a zip bomb?); the limit is {max_zip_ratio():g} times")
+
+
+MAX_LINE_BYTES = 1 * MB  # a police.uk row is a few hundred bytes
+
+
+def check_lines(name: str, data: bytes) -> None:
+    """Refuse a giant line before the CSV reader builds it into a giant field."""
+    import numpy as np  # here: limits is imported by light modules too
+
+    ends = np.flatnonzero(np.frombuffer(data, np.uint8) == 10)
+    bounds = np.concatenate(([-1], ends, [len(data)]))
+    lengths = np.diff(bounds) - 1
+    i = int(np.argmax(lengths))
+    if lengths[i] > MAX_LINE_BYTES:
+        what = "the row" if i else "the header line"
+        raise IngestError(name, f"{what} is {lengths[i] / MB:,.1f} MB long; a police.uk row is a "
+                          "few hundred bytes: the file is damaged or not a police.uk file",
+                          row=i if i else None)

@@ -73,6 +73,7 @@ def parse_street_file(src: SourceFile, data: bytes | None = None, sha: str | Non
         data = data[len(BOM):]  # Excel adds a BOM on save; it is harmless, so accept it.
     limits.sniff(name, data)  # UTF-16, gzip, a workbook: say so, not "looks Latin-1"
     limits.check_nul(name, data)
+    limits.check_lines(name, data)
     _check_utf8(name, data)
     _check_header(name, data)
     table = _read_table(name, data)
