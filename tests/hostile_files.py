@@ -44,14 +44,22 @@ def nul_in_row(d: Path) -> tuple[Path, str]:
     return p, f"{p}, row 2 (line 3): holds a NUL byte (0x00): the file is damaged or not a CSV"
 
 
-def unclosed_quote(d: Path) -> tuple[Path, str]:
+def unclosed_quote(d: Path, pad: int = 0) -> tuple[Path, str]:
     """1346 rows, a quote opened and never closed in row 701 (the issue's file)."""
     rows = month_rows("2018-02", 1346)
+    for r in rows:
+        r["Location"] += " " * pad
     rows[700]["Location"] = '"On or near Station Road'
     data = csv_bytes(rows).replace(b'"""On or near Station Road"', b'"On or near Station Road')
     p = write_raw(d, FEB, data)
     return p, (f'{p}, row 701 (line 702): a quote (") opened in this row is never closed, so '
                "the rest of the file reads as one field")
+
+
+def unclosed_quote_long(d: Path) -> tuple[Path, str]:
+    """The same with longer rows: the rest of the file passes Python's 128 KB field limit,
+    which is where the old message blamed the last row."""
+    return unclosed_quote(d, pad=200)
 
 
 def long_force_name(d: Path) -> tuple[Path, str]:
@@ -81,7 +89,8 @@ def giant_row(d: Path) -> tuple[Path, str]:
 
 CORPUS = {
     "utf16": utf16, "utf16_no_bom": utf16_no_bom, "gzipped": gzipped, "xlsx_renamed": xlsx_renamed,
-    "nul_in_row": nul_in_row, "unclosed_quote": unclosed_quote, "long_force_name": long_force_name,
+    "nul_in_row": nul_in_row, "unclosed_quote": unclosed_quote,
+    "unclosed_quote_long": unclosed_quote_long, "long_force_name": long_force_name,
     "too_big": too_big, "giant_row": giant_row,
 }
 

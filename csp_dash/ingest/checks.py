@@ -25,9 +25,17 @@ _UK_LAT = (49.0, 61.0)
 _UK_LON = (-8.7, 2.2)
 
 
-def field_faults(t: pa.Table, columns: list[str]) -> tuple[np.ndarray, np.ndarray]:
-    """(mask of rows with a text field too long or holding a control character; the reason)."""
+_CONTROL_BYTES = re.compile(_CONTROL.encode())
+
+
+def field_faults(t: pa.Table, columns: list[str], data: bytes) -> tuple[np.ndarray, np.ndarray]:
+    """(mask of rows with a text field too long or holding a control character; the reason).
+
+    `data` is the file's bytes: one scan of them rules out control characters in most files,
+    and a column's longest value rules out its length check, so clean files cost little.
+    """
     n = t.num_rows
+    any_control = _CONTROL_BYTES.search(data) is not None
     bad = np.zeros(n, dtype=bool)
     reason = np.full(n, "", dtype=object)
     general = limits.max_field_chars()
@@ -36,11 +44,14 @@ def field_faults(t: pa.Table, columns: list[str]) -> tuple[np.ndarray, np.ndarra
         if not pa.types.is_string(arr.type):
             continue
         limit = SCHEMA_LENGTHS.get(col, general)
-        length = pc.fill_null(pc.utf8_length(arr), 0).to_numpy(zero_copy_only=False)
-        long_ = (length > limit) & ~bad
-        for i in np.flatnonzero(long_):
-            reason[i] = f"{col} is {length[i]:,} characters long; the limit is {limit:,}"
-        bad |= long_
+        if (pc.max(pc.binary_length(arr)).as_py() or 0) > limit:  # bytes >= characters
+            length = pc.fill_null(pc.utf8_length(arr), 0).to_numpy(zero_copy_only=False)
+            long_ = (length > limit) & ~bad
+            for i in np.flatnonzero(long_):
+                reason[i] = f"{col} is {length[i]:,} characters long; the limit is {limit:,}"
+            bad |= long_
+        if not any_control:
+            continue
         ctrl = pc.fill_null(pc.match_substring_regex(arr, _CONTROL), False).to_numpy(
             zero_copy_only=False) & ~bad
         for i in np.flatnonzero(ctrl):

@@ -209,7 +209,7 @@ def _validate(name: str, sha: str, force: str, month: date, t: pa.Table, data: b
         coord_bad = ((np.isnan(lon) & lon_given) | (np.isnan(lat) & lat_given)
                      | (lon_given != lat_given) | (np.abs(lat) > 90) | (np.abs(lon) > 180))
     other_bad = month_bad | cat_bad | coord_bad
-    field_bad, field_reason = field_faults(t, COLUMNS)
+    field_bad, field_reason = field_faults(t, COLUMNS, data)
     bad = other_bad | field_bad
     row_no = np.arange(1, n + 1, dtype=np.int32)
     # Rejects quote the cells as written, so re-read the text (rare: only when some row is bad).
