@@ -49,7 +49,7 @@ def read_partner_file(
     if data is None:
         if not path.exists():
             raise IngestError(name, "no such file")
-        data = path.read_bytes()
+        data = limits.read_file(path)  # refused before reading if over the size limit
     if not data.strip():
         raise IngestError(name, "the file is empty")
     sha = hashlib.sha256(data).hexdigest()
