@@ -6,6 +6,7 @@ from csp_dash.db import queries
 from csp_dash.ui import components
 from csp_dash.ui.data import partner_upload, uploads
 from csp_dash.ui.data.coverage import coverage_grid
+from csp_dash.ui.data.fetch_panel import fetch_panel
 from csp_dash.ui.filters import sidebar_filters
 from csp_dash.ui.state import engine
 
@@ -52,7 +53,8 @@ if not rej.empty:
         st.dataframe(rej, hide_index=True, width="stretch")
 
 st.subheader("Load data")
-t1, t2, t3, t4 = st.tabs(["police.uk files", "Boundaries", "Population", "Partner data"])
+t1, t2, t3, t4, t5 = st.tabs(["police.uk files", "Boundaries", "Population", "Partner data",
+                              "Fetch from police.uk"])
 with t1:
     uploads.police_upload()
 with t2:
@@ -61,3 +63,5 @@ with t3:
     uploads.population_upload(list(layers["layer"]) if not layers.empty else [])
 with t4:
     partner_upload.partner_upload()
+with t5:
+    fetch_panel(eng)

@@ -4,6 +4,7 @@ import streamlit as st
 
 from csp_dash.ui import components
 from csp_dash.ui.filters import sidebar_filters
+from csp_dash.ui.horizon.forecast_tab import forecast_tab
 from csp_dash.ui.trends import sections as trends_sections
 from csp_dash.ui.trends.comparison import comparison_tab
 from csp_dash.ui.trends.data import context, keep_state
@@ -36,8 +37,8 @@ scheme, weights, edited = scheme_picker(c2, f.url)
 note = harm_note(scheme, edited)
 latest = trends_sections.headline_tiles(ctx)
 
-trend, yoy, spc, seasonal, harm_view, compare_view = st.tabs(
-    ["Trend", "Year on year", "SPC", "Seasonal", "Harm", "Comparison"],
+trend, yoy, spc, seasonal, harm_view, compare_view, forecast_view = st.tabs(
+    ["Trend", "Year on year", "SPC", "Seasonal", "Harm", "Comparison", "Forecast"],
     key="view",
     bind="query-params",
 )
@@ -59,3 +60,6 @@ if harm_view.open:
 if compare_view.open:
     with compare_view:
         comparison_tab(ctx)
+if forecast_view.open:
+    with forecast_view:
+        forecast_tab(f.url, f.layer, f.area, ctx.place, ctx.categories, ctx.selected_themes)

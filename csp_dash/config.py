@@ -39,6 +39,15 @@ SETTINGS = {
                 "Base address of the police.uk monthly archives (YYYY-MM.zip under it)"),
         Setting("police_cache_dir", "CSP_DASH_POLICE_CACHE_DIR", str(DATA_DIR / "police_uk"),
                 "Folder where downloaded police.uk archives are kept (resumable, checksummed)"),
+        # Input limits (issue 12): checked before a file is read, on the CLI and the Data page.
+        Setting("max_file_mb", "CSP_DASH_MAX_FILE_MB", "64",
+                "Largest police.uk CSV accepted, in MB, on disk or inside a zip (the largest "
+                "force-month, the Met's, is about 25 MB)"),
+        Setting("max_zip_ratio", "CSP_DASH_MAX_ZIP_RATIO", "100",
+                "Largest compression ratio of a zip member; police.uk CSVs deflate about 5-10 "
+                "times, a zip bomb thousands of times"),
+        Setting("max_field_chars", "CSP_DASH_MAX_FIELD_CHARS", "1000",
+                "Longest text field of a police.uk row; a longer one makes the row a reject"),
     ]
 }
 

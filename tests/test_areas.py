@@ -209,6 +209,7 @@ def test_boundary_errors_leave_the_database_unchanged(engine, tmp_path: Path):
     assert (
         str(exc.value)
         == f"{no_crs}: has no coordinate reference system; cannot place it on the map"
+        " (give one with --crs, e.g. EPSG:27700 for British National Grid)"
     )
     junk = tmp_path / "junk.geojson"
     junk.write_text("not geojson")

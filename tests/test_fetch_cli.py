@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from streamlit.testing.v1 import AppTest
 from werkzeug import Response
 
-from csp_dash import cli
+from csp_dash.cli import commands as cli
 from csp_dash.db.engine import init_db, make_engine
 from csp_dash.db.schema import crimes
 from csp_dash.fetch.district import DistrictSpec

@@ -11,10 +11,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from csp_dash import cli
+from csp_dash.cli import commands as cli
 from csp_dash.db.engine import make_engine
 from csp_dash.horizon.series import POLICE_UK_REFUSAL, monthly_series, partner_events
-from csp_dash.ingest.partner import ingest_partner
+from csp_dash.ingest.partner.load import ingest_partner
 from csp_dash.ingest.police import ingest_police
 from tests.partner_fixtures import SECRET, mapping, row, write_csv
 from tests.policeuk_files import crime, write_street_csv
@@ -67,8 +67,8 @@ def test_month_only_dates_are_refused(engine, tmp_path):
 @pytest.fixture(scope="module")
 def horizon_demo(demo_db, tmp_path_factory):
     """The demo with the crime extract loaded (until the lead adds it to the demo extras)."""
-    from csp_dash import demo_burglary
-    from csp_dash.queries import month_range
+    from csp_dash.db.queries import month_range
+    from csp_dash.demo import burglary as demo_burglary
 
     folder = tmp_path_factory.mktemp("horizon")
     copy = folder / "demo.duckdb"
@@ -83,8 +83,6 @@ def horizon_demo(demo_db, tmp_path_factory):
 
 
 def _run(monkeypatch, capsys, *argv) -> tuple[int, str, str]:
-    if "csp_dash.horizon.cli" not in cli.COMMAND_MODULES:  # until the lead wires it
-        monkeypatch.setattr(cli, "COMMAND_MODULES", [*cli.COMMAND_MODULES, "csp_dash.horizon.cli"])
     code = cli.main(list(argv))
     out = capsys.readouterr()
     return code, out.out, out.err

@@ -57,7 +57,7 @@ def test_crime_series_page_finds_the_planted_near_repeats(horizon_demo):  # noqa
 
 def test_forecast_tab_for_a_small_ward_borrows_the_district_pattern(horizon_demo):  # noqa: F811
     from csp_dash.db.engine import make_engine
-    from csp_dash.queries import area_options
+    from csp_dash.db.queries import area_options
 
     eng = make_engine(horizon_demo)
     ward = next(iter(area_options(eng, "ward")))

@@ -23,9 +23,10 @@ def demo(demo_db):
     eng.dispose()
 
 
-def test_four_datasets_are_loaded_with_their_rejects(demo):
+def test_five_datasets_are_loaded_with_their_rejects(demo):
     t = partner_queries.dataset_table(demo).set_index("dataset")
-    assert set(t.index) == {"police_da", "da_referrals", "hate_incidents", "fire_incidents"}
+    assert set(t.index) == {"police_da", "da_referrals", "hate_incidents", "fire_incidents",
+                            "crime_extract"}
     assert t.loc["police_da", "rejected"] == 2 and t.loc["da_referrals", "rejected"] == 1
     assert t.loc["da_referrals", "unit"] == "referrals"
     assert partner_queries.flagged_datasets(demo) == ["police_da"]

@@ -12,6 +12,8 @@ from pathlib import Path
 from sqlalchemy.exc import OperationalError
 
 from csp_dash.cli.common import close_engines, open_engine
+from csp_dash.fetch import cli as fetch_cli
+from csp_dash.horizon import cli as horizon_cli
 from csp_dash.hotspots import cli as hotspots_cli
 from csp_dash.ingest.errors import IngestError
 from csp_dash.ingest.partner import cli as partner_cli
@@ -44,6 +46,8 @@ def cmd_ingest_police(args: argparse.Namespace) -> int:
     for f in report.files:
         if f.status == "refused":
             print(f"REFUSED {f.error}", file=sys.stderr)
+        elif f.note:
+            print(f"NOTE {f.file_name}: {f.note}", file=sys.stderr)
     done = [f for f in report.files if f.status != "refused"]
     print(f"files: {len(done)} ({sum(f.status == 'unchanged' for f in done)} unchanged), "
           f"refused: {len(report.refused)}, skipped: {len(report.skipped)}")
@@ -52,6 +56,11 @@ def cmd_ingest_police(args: argparse.Namespace) -> int:
     by_force: dict[str, list[str]] = {}
     for f in done:
         by_force.setdefault(f.force, []).append(f.month)
+    from csp_dash.ingest.month_checks import month_count_notes
+
+    loaded = {(f.force, f.month) for f in done if f.status in ("loaded", "replaced")}
+    for note in month_count_notes(engine, loaded) if loaded else []:
+        print(f"NOTE {note}", file=sys.stderr)
     gaps = missing_months(engine)
     for force, months in sorted(by_force.items()):
         months = sorted(months)
@@ -64,7 +73,11 @@ def cmd_ingest_boundaries(args: argparse.Namespace) -> int:
     from csp_dash.ingest.boundaries import import_boundaries
 
     engine = open_engine(args)
-    n = import_boundaries(engine, args.path, args.layer, args.code_field, args.name_field)
+    notes: list[str] = []
+    n = import_boundaries(engine, args.path, args.layer, args.code_field, args.name_field,
+                          crs=args.crs, notes=notes)
+    for note in notes:
+        print(f"NOTE {note}", file=sys.stderr)
     print(f"layer '{args.layer}': {n} areas loaded; crimes reassigned and the cube rebuilt")
     return 0
 
@@ -73,8 +86,11 @@ def cmd_ingest_population(args: argparse.Namespace) -> int:
     from csp_dash.ingest.boundaries import import_population
 
     engine = open_engine(args)
+    notes: list[str] = []
     n = import_population(engine, args.path, args.layer, args.code_field, args.population_field,
-                          args.households_field)
+                          args.households_field, notes=notes)
+    for note in notes:
+        print(f"NOTE {note}", file=sys.stderr)
     print(f"layer '{args.layer}': population set for {n} areas")
     return 0
 
@@ -103,7 +119,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 # Each feature adds its own commands: a module with register(sub, ingest_sub, add), listed here.
-COMMAND_MODULES = [overview_cli, trends_cli, hotspots_cli, partner_cli, priorities_cli]
+COMMAND_MODULES = [overview_cli, trends_cli, hotspots_cli, partner_cli, priorities_cli,
+                   fetch_cli, horizon_cli]
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -127,6 +144,7 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--layer", required=True, help="lsoa, ward, estate, district or a custom name")
     sp.add_argument("--code-field")
     sp.add_argument("--name-field")
+    sp.add_argument("--crs", help="the file's CRS when it names none or a wrong one, e.g. EPSG:27700")
     sp = add(ingest, "population", cmd_ingest_population, "Load populations (CSV of area code -> people)")
     sp.add_argument("path")
     sp.add_argument("--layer", required=True)

@@ -17,13 +17,13 @@ from shapely.geometry.base import BaseGeometry
 from sqlalchemy import Engine, select
 
 from csp_dash.db.cube import LSOA_LAYER
+from csp_dash.db.locations import location_keys
 from csp_dash.db.schema import areas
 from csp_dash.fetch.district import DistrictSpec
 from csp_dash.fetch.errors import FetchError
 from csp_dash.fetch.http import Client, _json
 from csp_dash.ingest.assign import assign_keys, layer_frame
 from csp_dash.ingest.policeuk import COLUMNS
-from csp_dash.locations import location_keys
 
 GET_LIMIT = 4094  # longest GET URL police.uk accepts
 MAX_POINTS = 200  # vertices a request polygon may have: short enough to GET

@@ -7,7 +7,7 @@ import sys
 from datetime import date
 from pathlib import Path
 
-from csp_dash.cli_common import open_engine
+from csp_dash.cli.common import open_engine
 from csp_dash.fetch.district import district_spec
 from csp_dash.fetch.errors import FetchError
 from csp_dash.fetch.police import ROUTES, fetch_police, month_range, parse_month

@@ -6,7 +6,7 @@ import argparse
 import json
 import sys
 
-from csp_dash.cli_common import open_engine
+from csp_dash.cli.common import open_engine
 
 
 def _bands(text: str) -> list[float]:

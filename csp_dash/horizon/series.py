@@ -12,10 +12,10 @@ from sqlalchemy import Engine, func, select
 
 from csp_dash.analysis.trends import complete_months
 from csp_dash.db.cube import ALL_LAYER, POLICE
+from csp_dash.db.locations import key_to_lonlat
+from csp_dash.db.queries import cube_counts, theme_table
 from csp_dash.db.schema_partner import partner_datasets, partner_records
-from csp_dash.locations import key_to_lonlat
-from csp_dash.queries import cube_counts, theme_table
-from csp_dash.trends_queries import loaded_months
+from csp_dash.trends.queries import loaded_months
 
 POLICE_UK_REFUSAL = (
     "near-repeat analysis needs each crime's exact date and location; police.uk street data "

@@ -18,6 +18,7 @@ from csp_dash.db.bulk import bulk_insert
 from csp_dash.db.cube import ALL_LAYER, H3_LAYER, LSOA_LAYER, rebuild_cube
 from csp_dash.db.schema import areas, layers
 from csp_dash.ingest.assign import layer_frame, reassign_layer
+from csp_dash.ingest.boundary_checks import check_coordinates, check_geometry, population_notes
 from csp_dash.ingest.errors import IngestError
 from csp_dash.ingest.partner.cube import rebuild_all_partner_cubes
 
@@ -28,8 +29,8 @@ CODE_GUESSES = ("code", "lsoa11cd", "lsoa21cd", "wd22cd", "wd23cd", "lad22cd", "
 NAME_GUESSES = ("name", "lsoa11nm", "lsoa21nm", "wd22nm", "wd23nm", "lad22nm", "lad23nm")
 
 
-def read_boundaries(path: str | Path) -> gpd.GeoDataFrame:
-    """Read a boundary file, reprojected to EPSG:4326."""
+def read_boundaries(path: str | Path, crs: str | None = None) -> gpd.GeoDataFrame:
+    """Read a boundary file, reprojected to EPSG:4326. `crs` overrides a missing or wrong CRS."""
     path = Path(path)
     target = f"zip://{path}" if path.suffix.lower() == ".zip" else str(path)
     try:
@@ -38,8 +39,15 @@ def read_boundaries(path: str | Path) -> gpd.GeoDataFrame:
         raise IngestError(str(path), f"cannot be read as GeoJSON, GeoPackage or zipped shapefile ({exc})") from None
     if gdf.empty:
         raise IngestError(str(path), "holds no features")
+    if crs:
+        try:
+            gdf = gdf.set_crs(crs, allow_override=True)
+        except Exception as exc:  # pyproj's CRSError and friends: an unknown CRS name
+            raise IngestError(str(path), f"'{crs}' is not a coordinate reference system ({exc})") from None
     if gdf.crs is None:
-        raise IngestError(str(path), "has no coordinate reference system; cannot place it on the map")
+        raise IngestError(str(path), "has no coordinate reference system; cannot place it on the map"
+                          " (give one with --crs, e.g. EPSG:27700 for British National Grid)")
+    check_coordinates(gdf, str(path))
     return gdf.to_crs("EPSG:4326")
 
 
@@ -59,17 +67,24 @@ def _pick(columns: list[str], wanted: str | None, guesses: tuple[str, ...], path
 # pieces of real boundaries; the geometry is made valid and checked before it is stored.
 @np.errstate(invalid="ignore")
 def import_boundaries(engine: Engine, path: str | Path, layer: str, code_field: str | None = None,
-                      name_field: str | None = None) -> int:
-    """Load or replace a layer, then reassign every crime and rebuild the layer's cube rows."""
+                      name_field: str | None = None, crs: str | None = None,
+                      notes: list[str] | None = None) -> int:
+    """Load or replace a layer, then reassign every crime and rebuild the layer's cube rows.
+
+    Repairs and merges are appended to `notes`; a refused layer leaves the old one in place.
+    """
     if not LAYER_NAME.match(layer) or layer in RESERVED_LAYERS:
         raise IngestError(str(path), f"'{layer}' is not a usable layer name (lower case letters, digits, _)")
-    gdf = read_boundaries(path)
+    gdf = read_boundaries(path, crs)
     cols = [c for c in gdf.columns if c != "geometry"]
     code_f = _pick(cols, code_field, CODE_GUESSES, str(path), "code")
     name_f = _pick(cols, name_field, NAME_GUESSES, str(path), "name") if name_field or any(
         c.lower() in NAME_GUESSES for c in cols) else code_f
-    gdf = _clean(gdf, code_f, name_f, str(path))
-    proj = gdf.to_crs(gdf.estimate_utm_crs())
+    gdf = _clean(gdf, code_f, name_f, str(path), notes if notes is not None else [])
+    try:
+        proj = gdf.to_crs(gdf.estimate_utm_crs())
+    except (RuntimeError, ValueError) as exc:
+        raise IngestError(str(path), f"cannot be projected to measure areas ({exc})") from None
     centroids = proj.geometry.centroid.to_crs("EPSG:4326")
     table = pa.table({
         "layer": [layer] * len(gdf),
@@ -98,15 +113,18 @@ def import_boundaries(engine: Engine, path: str | Path, layer: str, code_field: 
     return len(gdf)
 
 
-def _clean(gdf: gpd.GeoDataFrame, code_f: str, name_f: str, path: str) -> gpd.GeoDataFrame:
-    out = gpd.GeoDataFrame({"code": gdf[code_f].astype(str).str.strip(),
-                            "name": gdf[name_f].astype(str).str.strip()},
-                           geometry=gdf.geometry.make_valid(), crs=gdf.crs)
-    empty = out.geometry.is_empty | out.geometry.isna()
-    if empty.any():
-        raise IngestError(path, f"feature {int(np.argmax(empty.to_numpy())) + 1} has no geometry")
+def _clean(gdf: gpd.GeoDataFrame, code_f: str, name_f: str, path: str,
+           notes: list[str]) -> gpd.GeoDataFrame:
+    codes = gdf[code_f].astype(str).str.strip()
+    out = gpd.GeoDataFrame({"code": codes, "name": gdf[name_f].astype(str).str.strip()},
+                           geometry=check_geometry(gdf.geometry, codes, path, notes), crs=gdf.crs)
     dupes = out["code"][out["code"].duplicated()]
     if len(dupes):
+        counts = out["code"].value_counts()
+        first = dupes.iloc[0]
+        notes.append(f"{path}: {counts[first]} features share the code {first}"
+                     + (f" ({len(set(dupes))} codes repeat in all)" if dupes.nunique() > 1 else "")
+                     + "; each code's features were merged into one area")
         # Several polygons with one code (e.g. islands): dissolve into one area.
         out = out.dissolve(by="code", aggfunc="first", as_index=False)
     return out
@@ -140,7 +158,8 @@ def _write_populations(conn: Connection, layer: str, pop: pd.DataFrame) -> None:
 
 
 def import_population(engine: Engine, path: str | Path, layer: str, code_field: str | None = None,
-                      population_field: str | None = None, households_field: str | None = None) -> int:
+                      population_field: str | None = None, households_field: str | None = None,
+                      notes: list[str] | None = None) -> int:
     """Set populations for a layer's areas from a CSV of code -> population. Returns areas matched."""
     path = Path(path)
     try:
@@ -157,6 +176,12 @@ def import_population(engine: Engine, path: str | Path, layer: str, code_field: 
     if bad.any():
         i = int(np.argmax(bad.to_numpy()))
         raise IngestError(str(path), f"population '{df[pop_f].iloc[i]}' is not a number of people", row=i + 1)
+    dup = df[code_f].str.strip().duplicated(keep=False)
+    if dup.any():
+        code = df[code_f].str.strip()[dup].iloc[0]
+        rows = [i + 1 for i in np.flatnonzero((df[code_f].str.strip() == code).to_numpy())]
+        raise IngestError(str(path), f"{len(rows)} rows share the code {code} (rows "
+                          f"{', '.join(map(str, rows[:5]))}): give each area one population")
     frame = pd.DataFrame({"code": df[code_f].str.strip(), "population": pop,
                           "households": pd.to_numeric(df[hh_f], errors="coerce") if hh_f else np.nan})
     with engine.begin() as conn:
@@ -166,6 +191,8 @@ def import_population(engine: Engine, path: str | Path, layer: str, code_field: 
         matched = frame[frame["code"].isin(codes)]
         if matched.empty:
             raise IngestError(str(path), f"none of its {len(frame)} codes match layer '{layer}'")
+        if notes is not None:
+            notes.extend(population_notes(str(path), frame, codes, layer))
         _write_populations(conn, layer, matched)
         conn.execute(update(layers).where(layers.c.layer == layer)
                      .values(population_source=f"imported from {path.name}"))

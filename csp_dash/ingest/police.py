@@ -13,6 +13,7 @@ from types import SimpleNamespace
 import pyarrow as pa
 import pyarrow.compute as pc
 from sqlalchemy import Connection, Engine, and_, delete, insert, select
+from sqlalchemy.exc import SQLAlchemyError
 
 from csp_dash.db.bulk import bulk_insert
 from csp_dash.db.cube import POLICE, rebuild_cube
@@ -35,6 +36,7 @@ class FileResult:
     no_location: int = 0
     rejected: int = 0
     error: str = ""
+    note: str = ""  # suspicious but loaded (e.g. coordinates that look swapped)
 
 
 @dataclass
@@ -134,10 +136,26 @@ def _parse_one(src: SourceFile, known: dict) -> ParsedFile | FileResult:
 
 def _result(p: ParsedFile, status: str) -> FileResult:
     return FileResult(p.file_name, p.force, f"{p.month:%Y-%m}", status, p.n_rows,
-                      p.n_no_location, len(p.rejects))
+                      p.n_no_location, len(p.rejects), note="; ".join(p.notes))
 
 
 def _load_chunk(engine: Engine, chunk: list[ParsedFile], cache: dict) -> list[FileResult]:
+    """Load a chunk in one transaction; if the database refuses it, load file by file so one
+    file's failure costs only that file, and say which file and why."""
+    try:
+        return _load_together(engine, chunk, cache)
+    except SQLAlchemyError as exc:
+        cache.clear()  # assignments made in the rolled-back transaction are gone
+        if len(chunk) == 1:
+            p = chunk[0]
+            reason = str(getattr(exc, "orig", exc)).strip().splitlines()[0]
+            return [FileResult(p.file_name, p.force, f"{p.month:%Y-%m}", "refused",
+                               error=f"{p.file_name}: the database refused the file ({reason}); "
+                               "nothing from it was loaded")]
+    return [r for p in chunk for r in _load_chunk(engine, [p], cache)]
+
+
+def _load_together(engine: Engine, chunk: list[ParsedFile], cache: dict) -> list[FileResult]:
     # A file seen twice in one call: the later one wins, as it would across calls.
     latest = {(p.force, p.month): p for p in chunk}
     results = [_result(p, "superseded") for p in chunk if latest[(p.force, p.month)] is not p]

@@ -11,7 +11,7 @@ import hashlib
 import io
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 import numpy as np
@@ -21,6 +21,8 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 from csp_dash.db.locations import location_keys
+from csp_dash.ingest import limits
+from csp_dash.ingest.checks import field_faults, force_fault, swapped_note
 from csp_dash.ingest.errors import IngestError
 from csp_dash.ingest.sources import STREET_NAME, SourceFile
 from csp_dash.vocab import POLICE_CATEGORIES
@@ -47,6 +49,7 @@ class ParsedFile:
     rows: pa.Table  # accepted rows, columns named as the crimes table
     rejects: pd.DataFrame  # row_no, reason, raw
     n_no_location: int
+    notes: list[str] = field(default_factory=list)  # suspicious but valid: loaded, and said
 
     @property
     def n_rows(self) -> int:
@@ -68,6 +71,9 @@ def parse_street_file(src: SourceFile, data: bytes | None = None, sha: str | Non
         raise IngestError(name, "the file is empty")
     if data.startswith(BOM):
         data = data[len(BOM):]  # Excel adds a BOM on save; it is harmless, so accept it.
+    limits.sniff(name, data)  # UTF-16, gzip, a workbook: say so, not "looks Latin-1"
+    limits.check_nul(name, data)
+    limits.check_lines(name, data)
     _check_utf8(name, data)
     _check_header(name, data)
     table = _read_table(name, data)
@@ -93,7 +99,10 @@ def _check_utf8(name: str, data: bytes) -> None:
 
 def _check_header(name: str, data: bytes) -> None:
     first = data.split(b"\n", 1)[0].decode("utf-8").rstrip("\r")
-    header = next(csv.reader([first]))
+    try:
+        header = next(csv.reader([first]), [])
+    except csv.Error as exc:  # e.g. a lone carriage return inside the header line
+        raise IngestError(name, f"the header row is not valid CSV ({exc})") from None
     missing = [c for c in COLUMNS if c not in header]
     if not missing:
         return
@@ -133,19 +142,28 @@ def _arrow_csv(data: bytes, types: dict) -> pa.Table:
     )
 
 
+_UNCLOSED = 'a quote (") opened in this row is never closed, so the rest of the file reads as one field'
+
+
 def _raise_row_error(name: str, data: bytes) -> None:
     """The fast reader failed: find the exact row with the slow one, to name it."""
     reader = csv.reader(io.StringIO(data.decode("utf-8"), newline=""))
+    i = 0
     try:
-        width = len(next(reader))
+        width = len(next(reader, []))
         for i, row in enumerate(reader, start=1):
-            if row and len(row) != width:
-                raise IngestError(
-                    name, f"has {len(row)} fields where the header has {width} "
-                    "(a truncated or malformed row)", row=i)
+            if not row or len(row) == width:
+                continue
+            if any("\n" in c for c in row) and next(reader, None) is None:
+                raise IngestError(name, _UNCLOSED, row=i)  # a quote open to the end of the file
+            raise IngestError(name, f"has {len(row)} fields where the header has {width} "
+                              "(a truncated or malformed row)", row=i)
     except csv.Error as exc:
-        raise IngestError(name, f"malformed CSV ({exc}); is the file truncated?",
-                          row=max(reader.line_num - 1, 1)) from None
+        # The error surfaces where reading stopped, but the fault is in the row being read
+        # (an unclosed quote swallows every later line): name that row, not the last line.
+        problem = _UNCLOSED if "field limit" in str(exc) else f"malformed CSV ({exc})"
+        raise IngestError(name, problem, row=i + 1 if reader.line_num > 1 else None) from None
+    raise IngestError(name, "the CSV reader could not split the file into rows")
 
 
 def _force_and_month(src: SourceFile, table: pa.Table) -> tuple[str, date]:
@@ -159,10 +177,13 @@ def _force_and_month(src: SourceFile, table: pa.Table) -> tuple[str, date]:
         if good.empty:
             raise IngestError(src.name, "no row has a month in YYYY-MM form")
         month_text = good.mode().iloc[0]
-        force = re.sub(r"[^a-z0-9]+", "-", df["Falls within"].mode().iloc[0].lower()).strip("-")
+        within = df["Falls within"].dropna()
+        force = re.sub(r"[^a-z0-9]+", "-", within.mode().iloc[0].lower()).strip("-") if len(
+            within) else ""
         force = force.removesuffix("-police").removesuffix("-constabulary") or "unknown"
     if not _MONTH.match(month_text):
         raise IngestError(src.name, f"the file name's month {month_text} is not a real month")
+    force_fault(src.name, force)
     return force, date(int(month_text[:4]), int(month_text[5:7]), 1)
 
 
@@ -187,17 +208,21 @@ def _validate(name: str, sha: str, force: str, month: date, t: pa.Table, data: b
     with np.errstate(invalid="ignore"):
         coord_bad = ((np.isnan(lon) & lon_given) | (np.isnan(lat) & lat_given)
                      | (lon_given != lat_given) | (np.abs(lat) > 90) | (np.abs(lon) > 180))
-    bad = month_bad | cat_bad | coord_bad
+    other_bad = month_bad | cat_bad | coord_bad
+    field_bad, field_reason = field_faults(t, COLUMNS, data)
+    bad = other_bad | field_bad
     row_no = np.arange(1, n + 1, dtype=np.int32)
     # Rejects quote the cells as written, so re-read the text (rare: only when some row is bad).
     text = t if not bad.any() or _all_text(t) else _arrow_csv(data, {c: pa.string() for c in COLUMNS})
-    rejects = _rejects(text.filter(pa.array(bad)), row_no[bad], month_text)
+    rejects = _rejects(text.filter(pa.array(bad)), row_no[bad], month_text,
+                       np.where(other_bad, "", field_reason)[bad])
     keep = ~bad
     if not keep.any():
         raise IngestError(name, f"every row was rejected (row 1: {rejects['reason'].iloc[0]}); "
                           "nothing was loaded")
     rows = _accepted_rows(t.filter(pa.array(keep)), lon[keep], lat[keep], row_no[keep], force, month)
-    return ParsedFile(name, force, month, sha, rows, rejects, int(np.isnan(lon[keep]).sum()))
+    notes = [n for n in [swapped_note(lon[keep], lat[keep], row_no[keep])] if n]
+    return ParsedFile(name, force, month, sha, rows, rejects, int(np.isnan(lon[keep]).sum()), notes)
 
 
 def _all_text(t: pa.Table) -> bool:
@@ -228,11 +253,12 @@ def _reason(r: dict, month_text: str) -> str:
     return f"unknown Crime type '{_text(r['Crime type'])}'"
 
 
-def _rejects(bad: pa.Table, row_no: np.ndarray, month_text: str) -> pd.DataFrame:
+def _rejects(bad: pa.Table, row_no: np.ndarray, month_text: str, field_reason: np.ndarray,
+             ) -> pd.DataFrame:
     records = bad.to_pylist()
     return pd.DataFrame({
         "row_no": row_no,
-        "reason": [_reason(r, month_text) for r in records],
+        "reason": [f or _reason(r, month_text) for r, f in zip(records, field_reason, strict=True)],
         "raw": [json.dumps(r, ensure_ascii=False) for r in records],
     })
 

@@ -6,8 +6,10 @@ import re
 import zipfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
+from csp_dash.ingest import limits
 from csp_dash.ingest.errors import IngestError
 
 STREET_NAME = re.compile(r"(?P<month>\d{4}-\d{2})-(?P<force>[a-z0-9-]+?)-street\.csv$", re.I)
@@ -42,13 +44,13 @@ def discover(paths: Iterable[str | Path]) -> Discovery:
                 if f.is_file() and f.suffix.lower() == ".zip":
                     _add_zip(f, found)
                 elif f.is_file() and STREET_NAME.search(f.name):
-                    _add(found, SourceFile(str(f), f.read_bytes))
+                    _add(found, SourceFile(str(f), partial(limits.read_file, f)))
                 elif f.is_file():
                     found.skipped.append(str(f))  # a folder may hold other files: skip them
         elif p.suffix.lower() == ".zip":
             _add_zip(p, found)
         elif p.exists():
-            _add(found, SourceFile(str(p), p.read_bytes))
+            _add(found, SourceFile(str(p), partial(limits.read_file, p)))
         else:
             raise IngestError(str(p), "no such file or folder")
     return found
@@ -68,7 +70,8 @@ def _add_zip(path: Path, found: Discovery) -> None:
         raise IngestError(str(path), f"not a readable zip archive ({exc})") from exc
     with zf:
         members = [m for m in zf.infolist() if not m.is_dir()]
-    bad = [m.filename for m in members if not m.filename.lower().endswith(".csv")]
+    # Only police.uk's own layout: a stray file or a path like ../../x.csv is named and refused.
+    bad = [m.filename for m in members if not limits.MEMBER_NAME.match(m.filename)]
     if bad:
         raise IngestError(
             str(path),
@@ -77,13 +80,7 @@ def _add_zip(path: Path, found: Discovery) -> None:
         )
     if not members:
         raise IngestError(str(path), "the archive is empty")
+    for m in members:
+        limits.check_member(str(path), m)  # before anything is read: size, ratio, password
     for m in sorted(members, key=lambda m: m.filename):
-        _add(found, SourceFile(f"{path}:{m.filename}", _zip_reader(path, m.filename)))
-
-
-def _zip_reader(path: Path, member: str) -> Callable[[], bytes]:
-    def read() -> bytes:
-        with zipfile.ZipFile(path) as zf:
-            return zf.read(member)
-
-    return read
+        _add(found, SourceFile(f"{path}:{m.filename}", partial(limits.read_member, path, m.filename)))

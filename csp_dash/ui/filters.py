@@ -13,6 +13,7 @@ import streamlit as st
 
 from csp_dash.db.cube import ALL_LAYER
 from csp_dash.ui import cached as data
+from csp_dash.ui.url_params import url_notes
 from csp_dash.vocab import layer_label
 
 LENGTHS = [3, 6, 12, 24, 36, 60]
@@ -59,6 +60,18 @@ def _from_url(months: list[date], layer_names: list[str]) -> None:
             st.session_state[PARAMS[param]] = [v for v in qp[param].split("|") if v]
 
 
+def _link_notes(url: str, months: list[date], layer_names: list[str]) -> list[str]:
+    """What in the opening link does not fit the loaded data (the view falls back to defaults)."""
+    qp = {k: st.query_params.get(k) for k in PARAMS if st.query_params.get(k)}
+    if not qp:
+        return []
+    layer = qp.get("layer")
+    themes = data.theme_table(url)
+    return url_notes(qp, months, LENGTHS, layer_names,
+                     data.area_options(url, layer) if layer in layer_names else None,
+                     themes["theme"], themes["category"])
+
+
 def _to_url(f: Filters) -> None:
     wanted = {"end": f"{f.end:%Y-%m}", "len": str(f.length), "layer": f.layer}
     if f.area:
@@ -96,9 +109,13 @@ def _draw() -> Filters | None:
         return None
     months = list(pd.date_range(rng[0], rng[1], freq="MS").date)[::-1]
     layer_names = data.cube_layers(url)
+    if not st.session_state.get("_filters_seeded"):
+        st.session_state["_url_notes"] = _link_notes(url, months, layer_names)
     _from_url(months, layer_names)
     sb = st.sidebar
     sb.markdown("#### Filters")
+    for note in st.session_state.pop("_url_notes", []):  # shown once, on the link's first run
+        sb.warning(note, icon=":material/link_off:")
     if st.session_state.get("f_end") not in months:
         st.session_state["f_end"] = months[0]
     end = sb.selectbox("Period ending", months, key="f_end", format_func=lambda m: f"{m:%b %Y}")

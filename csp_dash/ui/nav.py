@@ -12,6 +12,7 @@ PAGES = [
     ("overview.py", "Overview", ":material/dashboard:", "overview"),
     ("trends.py", "Crime trends", ":material/trending_up:", "trends"),
     ("hotspots.py", "Estate hotspots", ":material/map:", "hotspots"),
+    ("crime_series.py", "Crime series", ":material/scatter_plot:", "crime-series"),
     ("domestic_abuse.py", "Domestic abuse", ":material/shield_person:", "domestic-abuse"),
     ("priorities.py", "Priorities", ":material/format_list_numbered:", "priorities"),
     ("workshop.py", "Workshop", ":material/groups:", "workshop"),

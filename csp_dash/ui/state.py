@@ -5,9 +5,11 @@ from __future__ import annotations
 import argparse
 import sys
 import threading
+import time
 
 import streamlit as st
 from sqlalchemy import Engine, select
+from sqlalchemy.exc import OperationalError
 
 from csp_dash import config
 from csp_dash.db.engine import init_db, make_engine
@@ -67,7 +69,13 @@ def ensure_data() -> None:
     url = db_url()
     if st.session_state.get("_data_checked") == url:
         return
-    if needs_demo(get_engine(url)):
+    try:
+        empty = needs_demo(get_engine(url))
+    except OperationalError as exc:
+        if not is_lock_error(exc):
+            raise
+        wait_for_database()
+    if empty:
         build = _demo_build(url)
         bar = st.progress(0.0, text="First start: building the synthetic demo district...")
         while not build.done.wait(0.3):
@@ -87,6 +95,24 @@ def demo_label(url: str) -> str | None:
     with get_engine(url).connect() as conn:
         flag = conn.execute(select(schema_meta.c.value).where(schema_meta.c.key == DEMO_FLAG)).scalar()
     return flag if flag == DEMO_LABEL else None
+
+
+RETRY_SECONDS = 5
+
+
+def is_lock_error(exc: BaseException) -> bool:
+    """DuckDB lets one process hold a file: another (an ingest) holding it is a lock error."""
+    return "lock" in str(exc).lower()
+
+
+def wait_for_database() -> None:
+    """Say the database is busy, wait, and run the page again (instead of a traceback)."""
+    st.info("The database is busy: another program is loading data into it (usually "
+            "`csp-dash ingest`; a DuckDB file can be open in one program at a time). This page "
+            f"will try again every {RETRY_SECONDS} seconds and open as soon as the load ends.",
+            icon=":material/hourglass_top:")
+    time.sleep(RETRY_SECONDS)
+    st.rerun()
 
 
 def data_changed() -> None:

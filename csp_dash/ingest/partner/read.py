@@ -15,6 +15,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.csv as pacsv
 
+from csp_dash.ingest import limits
 from csp_dash.ingest.errors import IngestError
 
 BOM = b"\xef\xbb\xbf"
@@ -48,7 +49,7 @@ def read_partner_file(
     if data is None:
         if not path.exists():
             raise IngestError(name, "no such file")
-        data = path.read_bytes()
+        data = limits.read_file(path)  # refused before reading if over the size limit
     if not data.strip():
         raise IngestError(name, "the file is empty")
     sha = hashlib.sha256(data).hexdigest()
@@ -71,6 +72,7 @@ def read_partner_file(
 def _read_csv(name: str, data: bytes) -> pd.DataFrame:
     if data.startswith(BOM):
         data = data[len(BOM) :]  # Excel writes a BOM on "CSV UTF-8" save: harmless
+    limits.sniff(name, data)  # UTF-16 or gzip: say so, not a decoding error
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -147,14 +149,19 @@ def _cell(v: object) -> object:
 
 
 def _read_xlsx(name: str, data: bytes) -> pd.DataFrame:
+    limits.check_workbook(name, data)
     try:
-        raw = pd.read_excel(
-            io.BytesIO(data), sheet_name=0, header=None, dtype=object, engine="openpyxl"
-        )
+        book = pd.ExcelFile(io.BytesIO(data), engine="openpyxl")
+        raw = book.parse(sheet_name=0, header=None, dtype=object)
     except (zipfile.BadZipFile, ValueError, KeyError, OSError) as exc:
         raise IngestError(name, f"is not a readable XLSX workbook ({exc})") from None
+    sheet, others = book.sheet_names[0], ", ".join(f"'{s}'" for s in book.sheet_names[1:])
+    also = f" (the workbook's other sheets: {others})" if others else ""
     if raw.empty or raw.iloc[0].isna().all():
-        raise IngestError(name, "the first sheet has no header in its first row")
+        raise IngestError(name, f"the first sheet '{sheet}' has no header in its first row{also}")
+    if raw.iloc[0].notna().sum() < 2:
+        raise IngestError(name, f"the first sheet '{sheet}' has no table: its first row holds one "
+                          f"heading, not column names. Move the data sheet first{also}")
     header = [str(_cell(v)) for v in raw.iloc[0]]
     body = raw.iloc[1:].dropna(how="all")  # blank spreadsheet rows carry nothing
     body = body.map(_cell) if len(body) else body

@@ -30,6 +30,8 @@ def _show_last_result() -> None:
         return
     for error in result["errors"]:
         st.error(error)
+    for note in result.get("notes", []):
+        st.warning(note)
     if result["success"]:
         st.success(result["success"])
     st.dataframe(result["table"], hide_index=True)
@@ -68,8 +70,17 @@ def police_upload() -> None:
                     f"location, {report.total('rejected'):,} rejected rows (see Rejected rows above)."
                     if loaded else ""),
         "table": table,
+        "notes": [f"{shown(r.file_name)}: {r.note}" for r in report.files if r.note]
+        + _month_notes(report),
     }
     st.rerun()  # so the coverage grid and totals above include what was just loaded
+
+
+def _month_notes(report) -> list[str]:
+    from csp_dash.ingest.month_checks import month_count_notes
+
+    loaded = {(f.force, f.month) for f in report.files if f.status in ("loaded", "replaced")}
+    return month_count_notes(engine(), loaded) if loaded else []
 
 
 def boundary_upload() -> None:
@@ -79,10 +90,12 @@ def boundary_upload() -> None:
         return
     with tempfile.TemporaryDirectory() as tmp:
         path = _save([file], Path(tmp))[0]
+        crs = st.text_input("CRS, if the file names none (e.g. EPSG:27700)", key="up_bounds_crs",
+                            help="British National Grid is EPSG:27700").strip() or None
         try:
-            fields = [c for c in read_boundaries(path).columns if c != "geometry"]
+            fields = [c for c in read_boundaries(path, crs).columns if c != "geometry"]
         except IngestError as exc:
-            st.error(str(exc))
+            st.error(str(exc).replace(f"{tmp}/", ""))
             return
         c1, c2, c3 = st.columns(3)
         layer = c1.text_input("Layer name", value="estate", help="lsoa, ward, estate, district or your own")
@@ -90,13 +103,17 @@ def boundary_upload() -> None:
         name = c3.selectbox("Name field", fields, index=min(1, len(fields) - 1))
         if st.button("Load boundaries", type="primary"):
             with st.spinner("Loading, then assigning every crime to the new areas..."):
+                notes: list[str] = []
                 try:
-                    n = import_boundaries(engine(), path, layer.strip().lower(), code, name)
+                    n = import_boundaries(engine(), path, layer.strip().lower(), code, name,
+                                          crs=crs, notes=notes)
                 except IngestError as exc:
-                    st.error(str(exc))
+                    st.error(str(exc).replace(f"{tmp}/", ""))
                     return
             data_changed()
             st.success(f"Layer '{layer}': {n} areas loaded; crimes assigned and counts rebuilt.")
+            for note in notes:
+                st.warning(note.replace(f"{tmp}/", ""))
 
 
 def population_upload(layer_names: list[str]) -> None:
@@ -106,16 +123,23 @@ def population_upload(layer_names: list[str]) -> None:
         return
     with tempfile.TemporaryDirectory() as tmp:
         path = _save([file], Path(tmp))[0]
-        fields = list(pd.read_csv(path, nrows=0, encoding="utf-8-sig").columns)
+        try:
+            fields = list(pd.read_csv(path, nrows=0, encoding="utf-8-sig").columns)
+        except (UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
+            st.error(f"{file.name}: cannot be read as a UTF-8 CSV ({exc})")
+            return
         c1, c2, c3 = st.columns(3)
         layer = c1.selectbox("Layer", layer_names)
         code = c2.selectbox("Code field", fields)
         pop = c3.selectbox("Population field", fields, index=min(2, len(fields) - 1))
         if st.button("Load population", type="primary"):
+            notes: list[str] = []
             try:
-                n = import_population(engine(), path, layer, code, pop)
+                n = import_population(engine(), path, layer, code, pop, notes=notes)
             except IngestError as exc:
-                st.error(str(exc))
+                st.error(str(exc).replace(f"{tmp}/", ""))
                 return
             data_changed()
             st.success(f"Population set for {n} areas of '{layer}'.")
+            for note in notes:
+                st.warning(note.replace(f"{tmp}/", ""))

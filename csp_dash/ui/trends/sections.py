@@ -63,6 +63,8 @@ TAB_KEYS = (
     "stl_fill",
     "cmp_areas",
     "cmp_measure",
+    "forecast_series",
+    "forecast_horizon",
 )
 
 

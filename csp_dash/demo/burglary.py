@@ -17,10 +17,10 @@ from pyproj import Transformer
 from sqlalchemy import Engine, select
 
 from csp_dash.db.schema import crimes
-from csp_dash.demo import DemoFiles
-from csp_dash.demo_geo import METRIC_CRS
-from csp_dash.ingest.partner import ingest_partner
-from csp_dash.ingest.partner_mapping import PartnerMapping
+from csp_dash.demo.geo import METRIC_CRS
+from csp_dash.demo.police import DemoFiles
+from csp_dash.ingest.partner.load import ingest_partner
+from csp_dash.ingest.partner.mapping import PartnerMapping
 
 DATASET = "crime_extract"
 SEED = 1964  # Knox's year
