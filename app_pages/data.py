@@ -6,6 +6,8 @@ from csp_dash.db import queries
 from csp_dash.ui import components
 from csp_dash.ui.data import partner_upload, uploads
 from csp_dash.ui.data.coverage import coverage_grid
+from csp_dash.ui.data.database import database_switch
+from csp_dash.ui.data.district import district_panel
 from csp_dash.ui.data.fetch_panel import fetch_panel
 from csp_dash.ui.filters import sidebar_filters
 from csp_dash.ui.state import engine
@@ -13,16 +15,22 @@ from csp_dash.ui.state import engine
 sidebar_filters()
 st.title("Data")
 components.demo_banner()
+database_switch()
+uploads.flash()
 eng = engine()
 
 summary = queries.load_summary(eng)
 c = st.columns(4)
 c[0].metric("Rows loaded", f"{summary['rows']:,}", border=True)
 c[1].metric("No location", f"{summary['no_location']:,}", border=True,
-            help="Rows police.uk gives without coordinates or LSOA: counted in totals, not on maps")
+            help="Rows police.uk gives without coordinates or LSOA: reported on their own line, "
+                 "never in an area's figures")
 c[2].metric("Rejected rows", f"{summary['rejected']:,}", border=True,
             help="Rows refused for a bad month, impossible coordinates or an unknown category")
 c[3].metric("Files", f"{summary['files']:,}", border=True)
+
+st.subheader("The district")
+district_panel()
 
 st.subheader("Coverage: months by force")
 gaps = queries.missing_months(eng)

@@ -10,6 +10,7 @@ from csp_dash.ui.hotspots import data as hotspot_data
 from csp_dash.ui.hotspots import map as hotspot_map
 from csp_dash.ui.hotspots import panels as hotspot_panels
 from csp_dash.ui.hotspots import sections as hotspot_sections
+from csp_dash.ui.hotspots.deprivation import deprivation_section
 
 f = sidebar_filters()
 st.title("Estate hotspots")
@@ -17,6 +18,7 @@ components.demo_banner()
 if f is None:
     st.info("Load police.uk data on the Data page to find hotspots.")
     st.stop()
+components.district_note(f.url, f.start, f.end)
 layers = hotspot_data.map_layers(f.url)
 if not layers:
     st.info("Load boundaries (estates, wards or LSOAs) on the Data page to map hotspots.")
@@ -49,7 +51,8 @@ hotspot_map.draw(
 hotspot_panels.method_panel(result)
 
 # Stable labels: a label that changed with the layer would reset the open tab.
-names = ["Hotspots", "Classes over time", "Concentration", "Area profile", "Appendices"]
+names = ["Hotspots", "Classes over time", "Concentration", "Area profile", "Appendices",
+         "Deprivation"]
 # Only the open tab runs (on_change="rerun"): a filter change pays for what is on screen.
 tabs = st.tabs(names, key="hs_tab", on_change="rerun")
 if tabs[0].open:
@@ -69,3 +72,6 @@ if tabs[4].open:
     with tabs[4]:
         hotspot_sections.appendix_section(f.url, ctl.areas, areas(), ctl.scheme, weights,
                                           f.categories, harm_stamp)  # fmt: skip
+if tabs[5].open:
+    with tabs[5]:
+        deprivation_section(f.url, f.start, f.end, tuple(f.categories), result.label)

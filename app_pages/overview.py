@@ -23,6 +23,7 @@ themes = data.theme_table(f.url)
 cmp = compare_periods(counts, themes, f.end, loaded_months(f.url), f.length, f.categories)
 st.markdown(f"**{cmp.current_label}** against **{cmp.previous_label}** ({cmp.previous_what}), "
             f"{area_label(f)}. A change is *significant* where the Poisson z exceeds 2 in size.")
+components.district_note(f.url, cmp.current[0], cmp.current[1])
 headline_list(f, cmp, themes)
 if cmp.missing_months:
     st.warning(components.gap_warning(cmp.missing_months))

@@ -18,6 +18,7 @@ components.demo_banner()
 if f is None:
     st.info("Load police.uk data on the Data page to score the candidate priorities.")
     st.stop()
+components.district_note(f.url, f.start, f.end)
 
 st.caption(
     f"Strategic Risk Assessment for {area_label(f)}: the {f.length} months to "

@@ -36,6 +36,7 @@ measure = trends_sections.MEASURE_CHOICES[choice]
 scheme, weights, edited = scheme_picker(c2, f.url)
 note = harm_note(scheme, edited)
 latest = trends_sections.headline_tiles(ctx)
+components.district_note(f.url, f.start, f.end)
 
 trend, yoy, spc, seasonal, harm_view, compare_view, forecast_view = st.tabs(
     ["Trend", "Year on year", "SPC", "Seasonal", "Harm", "Comparison", "Forecast"],

@@ -9,7 +9,10 @@ from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DATA_DIR = Path(os.environ.get("CSP_DASH_DATA_DIR", PROJECT_ROOT / "data"))
-DEFAULT_DB_URL = f"duckdb:///{DATA_DIR / 'csp_dash.duckdb'}"
+DEFAULT_DB_URL = f"duckdb:///{DATA_DIR / 'csp_dash.duckdb'}"  # the partnership's own data
+DEMO_DB_URL = f"duckdb:///{DATA_DIR / 'demo.duckdb'}"  # the synthetic demo, never mixed with it
+ACTIVE_FILE = DATA_DIR / "active_database"  # "own" or "demo": which one the app and CLI use
+OWN, DEMO = "own", "demo"
 
 
 @dataclass(frozen=True)
@@ -30,6 +33,8 @@ SETTINGS = {
         Setting("disclosure_label", "CSP_DASH_DISCLOSURE_LABEL", "<{threshold} or suppressed",
                 "How a suppressed cell reads; {threshold} is filled in. True of primary and "
                 "complementary cells alike, so it reveals neither"),
+        Setting("cache_ttl", "CSP_DASH_CACHE_TTL", "600",
+                "Seconds a page keeps a cached query before asking the database again"),
         Setting("pseudonym_secret", "CSP_DASH_PSEUDONYM_SECRET", "",
                 "Secret for the keyed hash that pseudonymises partner victim keys"),
         Setting("police_api_url", "CSP_DASH_POLICE_API_URL", "https://data.police.uk/api",
@@ -70,5 +75,37 @@ def get(name: str) -> str:
     return str(secret) if secret else s.default
 
 
+def explicit_db_url() -> str | None:
+    """A database named in the environment or secrets.toml (a shared deployment), if any."""
+    s = SETTINGS["db_url"]
+    return os.environ.get(s.env) or (str(_secrets().get("db_url") or "") or None)
+
+
+def active_choice() -> str:
+    """"own" once the user has started their own data, else "demo" (a fresh install)."""
+    try:
+        return OWN if ACTIVE_FILE.read_text().strip() == OWN else DEMO
+    except OSError:
+        return DEMO
+
+
+def set_active_choice(choice: str) -> None:
+    if choice not in (OWN, DEMO):
+        raise ValueError("choose 'own' or 'demo'")
+    ACTIVE_FILE.parent.mkdir(parents=True, exist_ok=True)
+    ACTIVE_FILE.write_text(choice + "\n")
+
+
 def db_url(override: str | None = None) -> str:
-    return override or get("db_url")
+    """The database to use: --db, else an explicit setting, else the demo or own file chosen."""
+    if override:
+        return override
+    explicit = explicit_db_url()
+    if explicit:
+        return explicit
+    return DEFAULT_DB_URL if active_choice() == OWN else DEMO_DB_URL
+
+
+def cache_ttl() -> int:
+    """Seconds Streamlit caches a query (st.cache_data ttl)."""
+    return int(get("cache_ttl"))

@@ -11,7 +11,9 @@ from pathlib import Path
 
 from sqlalchemy.exc import OperationalError
 
+from csp_dash import config
 from csp_dash.cli.common import close_engines, open_engine
+from csp_dash.district import cli as district_cli
 from csp_dash.fetch import cli as fetch_cli
 from csp_dash.horizon import cli as horizon_cli
 from csp_dash.hotspots import cli as hotspots_cli
@@ -31,6 +33,7 @@ def _progress(done: int, total: int, message: str) -> None:
 def cmd_demo(args: argparse.Namespace) -> int:
     from csp_dash.demo.loader import load_demo
 
+    args.db = args.db or config.explicit_db_url() or config.DEMO_DB_URL  # never the own data
     engine = open_engine(args)
     summary = load_demo(engine, Path(args.out) if args.out else None, progress=_progress)
     print(f"Synthetic demo data loaded: {summary}")
@@ -111,6 +114,16 @@ def cmd_counts(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_use(args: argparse.Namespace) -> int:
+    if config.explicit_db_url():
+        print(f"note: CSP_DASH_DB_URL (or secrets.toml db_url) is set and wins: "
+              f"{config.explicit_db_url()}", file=sys.stderr)
+    config.set_active_choice(args.which)
+    what = "your own data" if args.which == config.OWN else "the synthetic demo"
+    print(f"now using {what}: {config.db_url()}")
+    return 0
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     app = Path(__file__).resolve().parents[2] / "app.py"
     cmd = [sys.executable, "-m", "streamlit", "run", str(app), "--server.port", str(args.port)]
@@ -119,7 +132,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 # Each feature adds its own commands: a module with register(sub, ingest_sub, add), listed here.
-COMMAND_MODULES = [overview_cli, trends_cli, hotspots_cli, partner_cli, priorities_cli,
+COMMAND_MODULES = [district_cli, overview_cli, trends_cli, hotspots_cli, partner_cli, priorities_cli,
                    fetch_cli, horizon_cli]
 
 
@@ -157,6 +170,9 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--by", default="month,category", help="comma list of month, category, area, theme")
     sp.add_argument("--category")
     sp.add_argument("--format", choices=["json", "csv"], default="csv")
+
+    sp = add(sub, "use", cmd_use, "Use your own data (an empty database to load) or the demo")
+    sp.add_argument("which", choices=[config.OWN, config.DEMO])
 
     sp = add(sub, "serve", cmd_serve, "Run the dashboard")
     sp.add_argument("--port", type=int, default=8501)

@@ -1,8 +1,11 @@
 """Keep the monthly cube (month x layer x area x category -> count) in step with the crimes.
 
-Layers: lsoa uses the CSV's own LSOA code (police.uk points are snapped, so point-in-polygon
-would misplace about 13% of them); other layers (and "h3", the hexagonal cells) use the
-snapped point's assigned area; the pseudo-layer "all" holds every row, located or not.
+Every layer counts only the district's records (``db.district.member``): "all" is the
+district as a whole; lsoa uses the CSV's own LSOA code (police.uk points are snapped, so
+point-in-polygon would misplace about 13% of them); other layers (and "h3", the hexagonal
+cells) use the snapped point's assigned area. Two more layers count what is left out, so
+pages can say it: "_outside" (records with a location outside the district) and
+"_no_location" (records with none). Layers starting with "_" are never areas.
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ from datetime import date
 
 from sqlalchemy import Connection, delete, func, insert, literal, select
 
+from csp_dash.db.district import member
 from csp_dash.db.schema import crimes, cube, location_areas
 
 ALL_LAYER = "all"
@@ -21,6 +25,9 @@ POLICE = "police"
 # Hexagonal cells for hotspot analysis, assigned at ingest (resolution 9: ~0.1 km2, 174 m edge).
 H3_LAYER = "h3"
 H3_RESOLUTION = 9
+OUTSIDE_LAYER = "_outside"  # located records outside the district: counted, never an area
+NO_LOCATION_LAYER = "_no_location"
+LEFT_OUT_LAYERS = (OUTSIDE_LAYER, NO_LOCATION_LAYER)
 
 
 def rebuild_cube(conn: Connection, *, months: Iterable[date] | None = None,
@@ -32,21 +39,29 @@ def rebuild_cube(conn: Connection, *, months: Iterable[date] | None = None,
     if months is not None:
         stmt = stmt.where(cube.c.month.in_(months))
     if layers is not None:
-        stmt = stmt.where(cube.c.layer.in_(layers))
+        dropped = [*layers, *LEFT_OUT_LAYERS] if ALL_LAYER in layers else layers
+        stmt = stmt.where(cube.c.layer.in_(dropped))
     conn.execute(stmt)
+
+    inside = member(conn, crimes.c.lsoa_code, crimes.c.location_key)
 
     def month_filter(sel):
         return sel if months is None else sel.where(crimes.c.month.in_(months))
 
     cols = ["source", "month", "layer", "area_code", "category", "count"]
     if layers is None or ALL_LAYER in layers:
-        sel = select(literal(POLICE), crimes.c.month, literal(ALL_LAYER), literal(ALL_AREA),
-                     crimes.c.category, func.count()).group_by(crimes.c.month, crimes.c.category)
-        conn.execute(insert(cube).from_select(cols, month_filter(sel)))
+        for layer, cond in ((ALL_LAYER, inside),
+                            (OUTSIDE_LAYER, crimes.c.location_key.is_not(None) & ~inside),
+                            (NO_LOCATION_LAYER, crimes.c.location_key.is_(None)
+                             & crimes.c.lsoa_code.is_(None))):
+            sel = (select(literal(POLICE), crimes.c.month, literal(layer), literal(ALL_AREA),
+                          crimes.c.category, func.count())
+                   .where(cond).group_by(crimes.c.month, crimes.c.category))
+            conn.execute(insert(cube).from_select(cols, month_filter(sel)))
     if layers is None or LSOA_LAYER in layers:
         sel = (select(literal(POLICE), crimes.c.month, literal(LSOA_LAYER), crimes.c.lsoa_code,
                       crimes.c.category, func.count())
-               .where(crimes.c.lsoa_code.is_not(None))
+               .where(crimes.c.lsoa_code.is_not(None), inside)
                .group_by(crimes.c.month, crimes.c.lsoa_code, crimes.c.category))
         conn.execute(insert(cube).from_select(cols, month_filter(sel)))
     point_layers = [x for x in layers if x not in (ALL_LAYER, LSOA_LAYER)] if layers else None
@@ -56,7 +71,7 @@ def rebuild_cube(conn: Connection, *, months: Iterable[date] | None = None,
     sel = (select(literal(POLICE), crimes.c.month, la.c.layer, la.c.area_code, crimes.c.category,
                   func.count())
            .select_from(crimes.join(la, la.c.location_key == crimes.c.location_key))
-           .where(la.c.area_code != "", la.c.layer != LSOA_LAYER)
+           .where(la.c.area_code != "", la.c.layer != LSOA_LAYER, inside)
            .group_by(crimes.c.month, la.c.layer, la.c.area_code, crimes.c.category))
     if point_layers is not None:
         sel = sel.where(la.c.layer.in_(point_layers))

@@ -9,13 +9,20 @@ from sqlalchemy import Engine, create_engine, insert, select, update
 from sqlalchemy.engine import make_url
 
 from csp_dash import config
-from csp_dash.db import schema_partner, schema_priorities, schema_shared, schema_trends
+from csp_dash.db import (
+    schema_district,
+    schema_partner,
+    schema_priorities,
+    schema_shared,
+    schema_trends,
+)
 from csp_dash.db.schema import SCHEMA_VERSION, category_themes, metadata, schema_meta
 from csp_dash.vocab import DEFAULT_THEMES
 
 # Each feature keeps its tables in its own module on the shared metadata: imported here, so
 # a renamed module fails at import instead of silently leaving its tables out.
-TABLE_MODULES = [schema_shared, schema_trends, schema_partner, schema_priorities]
+TABLE_MODULES = [schema_shared, schema_trends, schema_partner, schema_priorities,
+                 schema_district]
 
 
 def make_engine(url: str | None = None) -> Engine:
@@ -52,3 +59,14 @@ def init_db(engine: Engine) -> None:
             ])
 
 
+DEMO_FLAG = "demo_dataset"  # schema_meta key: set while (and after) the demo is loaded
+DEMO_BUILDING = "building"
+
+
+def demo_flag(engine_or_conn) -> str | None:
+    """The demo's label in a demo database ("building" while it loads), else None."""
+    stmt = select(schema_meta.c.value).where(schema_meta.c.key == DEMO_FLAG)
+    if isinstance(engine_or_conn, Engine):
+        with engine_or_conn.connect() as conn:
+            return conn.execute(stmt).scalar()
+    return engine_or_conn.execute(stmt).scalar()

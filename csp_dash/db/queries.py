@@ -8,7 +8,7 @@ from datetime import date
 import pandas as pd
 from sqlalchemy import Engine, Select, func, select
 
-from csp_dash.db.cube import ALL_AREA, ALL_LAYER, H3_LAYER, POLICE
+from csp_dash.db.cube import ALL_AREA, ALL_LAYER, H3_LAYER, LEFT_OUT_LAYERS, POLICE
 from csp_dash.db.schema import areas, category_themes, crimes, cube, ingest_files, layers, rejects
 
 GROUPS = ("month", "category", "area", "theme")
@@ -51,9 +51,14 @@ def cube_counts(engine: Engine, *, layer: str = ALL_LAYER, by: Sequence[str] = (
     return df
 
 
+#: The cube's whole-source layers: the district, and what it leaves out. A month is loaded
+#: when any of them has rows (a district can have a quiet month; the force file still came).
+WHOLE_LAYERS = (ALL_LAYER, *LEFT_OUT_LAYERS)
+
+
 def month_range(engine: Engine, source: str = POLICE) -> tuple[date, date] | None:
     stmt = select(func.min(cube.c.month), func.max(cube.c.month)).where(
-        cube.c.source == source, cube.c.layer == ALL_LAYER, cube.c.area_code == ALL_AREA)
+        cube.c.source == source, cube.c.layer.in_(WHOLE_LAYERS), cube.c.area_code == ALL_AREA)
     with engine.connect() as conn:
         lo, hi = conn.execute(stmt).one()
     return (pd.Timestamp(lo).date(), pd.Timestamp(hi).date()) if lo is not None else None
@@ -138,7 +143,8 @@ def cube_layers(engine: Engine) -> list[str]:
     with engine.connect() as conn:
         names = conn.execute(select(cube.c.layer).distinct()).scalars().all()
         loaded = conn.execute(select(layers.c.layer)).scalars().all()
-    named = (set(names) | set(loaded)) - {H3_LAYER}  # cells are not areas a user picks by name
+    # cells are not areas a user picks by name; "_" layers count what the district leaves out
+    named = {n for n in set(names) | set(loaded) if n != H3_LAYER and not n.startswith("_")}
     return sorted(named, key=lambda x: (x != ALL_LAYER, x))
 
 

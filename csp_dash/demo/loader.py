@@ -4,20 +4,19 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from sqlalchemy import Engine, delete, insert, select
+from sqlalchemy import Engine, delete, insert
 
 from csp_dash import config
+from csp_dash.db.engine import DEMO_BUILDING, DEMO_FLAG, demo_flag
 from csp_dash.db.schema import schema_meta
 from csp_dash.demo import burglary, comparators, partner, priorities
 from csp_dash.demo.police import DEMO_DISTRICT_NAME, write_demo_files
 from csp_dash.ingest.boundaries import import_boundaries, import_population
 from csp_dash.ingest.police import Progress, ingest_police
 
-DEMO_FLAG = "demo_dataset"
 # Each feature adds its own demo data: a module with load(engine, files: DemoFiles), listed here.
 DEMO_EXTRAS = [comparators, partner, priorities, burglary]
 DEMO_LABEL = f"{DEMO_DISTRICT_NAME} (synthetic demo data)"
-DEMO_BUILDING = "building"  # set while the demo loads: a build cut short is finished next start
 
 
 def load_demo(engine: Engine, out_dir: Path | None = None, progress: Progress | None = None,
@@ -51,11 +50,6 @@ def _set_flag(engine: Engine, value: str) -> None:
     with engine.begin() as conn:
         conn.execute(delete(schema_meta).where(schema_meta.c.key == DEMO_FLAG))
         conn.execute(insert(schema_meta).values(key=DEMO_FLAG, value=value))
-
-
-def demo_flag(engine: Engine) -> str | None:
-    with engine.connect() as conn:
-        return conn.execute(select(schema_meta.c.value).where(schema_meta.c.key == DEMO_FLAG)).scalar()
 
 
 def needs_demo(engine: Engine) -> bool:

@@ -22,7 +22,9 @@ from csp_dash.analysis.gistar import Weights
 from csp_dash.analysis.periods import comparison_window, missing_months, months_in
 from csp_dash.analysis.trends import Window
 from csp_dash.db import queries
-from csp_dash.db.cube import ALL_LAYER, H3_RESOLUTION
+from csp_dash.db.cube import ALL_LAYER, H3_RESOLUTION, LSOA_LAYER
+from csp_dash.db.district import lsoa_codes as district_lsoa_codes
+from csp_dash.district.deprivation import deciles
 from csp_dash.hotspots.areas import AreaWeights, area_frame, area_weights, study_hull
 from csp_dash.hotspots.cells import (
     RESOLUTIONS,
@@ -104,6 +106,10 @@ def build_domain(engine: Engine, q: HotspotQuery) -> Domain:
     if q.layer == ALL_LAYER:
         raise ValueError("choose an area layer (estate, ward, LSOA...) for hotspots")
     gdf = area_frame(engine, q.layer)
+    if q.layer == LSOA_LAYER:  # the district's LSOAs only (others may be loaded beside them)
+        with engine.connect() as conn:
+            mine = set(conn.execute(district_lsoa_codes(conn)).scalars())
+        gdf = gdf[gdf.index.isin(mine)]
     if gdf.empty:
         raise ValueError(
             f"layer '{q.layer}' has no boundaries loaded: load them on the Data page or with "
@@ -203,6 +209,10 @@ def analyse(
     )
     table["class"] = classes.classes if classes.classes is not None else None
     table.insert(0, "name", domain.names.reindex(table.index))
+    if q.layer == LSOA_LAYER and domain.unit == "areas":
+        dec = deciles(engine)
+        if len(dec):
+            table["imd_decile"] = dec.reindex(table.index)
     label = subject_label(engine, cats, themes)
     return HotspotResult(
         query=q,

@@ -12,11 +12,11 @@ from sqlalchemy import Engine
 from csp_dash.analysis.periods import months_in
 from csp_dash.analysis.trends import change_stats, rate_per_1000, year_on_year
 from csp_dash.db import queries
-from csp_dash.db.cube import ALL_AREA, ALL_LAYER, LSOA_LAYER
+from csp_dash.db.cube import ALL_AREA, ALL_LAYER
+from csp_dash.db.district import in_effect
 from csp_dash.harm import harm_totals
 from csp_dash.hotspots.analysis import HotspotResult
-from csp_dash.hotspots.areas import DISTRICT_LAYER
-from csp_dash.trends.queries import loaded_months
+from csp_dash.trends.queries import area_population, loaded_months
 
 TOTAL = "All selected categories"
 
@@ -36,21 +36,13 @@ class DistrictSource:
 
 
 def district_source(engine: Engine) -> DistrictSource:
-    """The district layer if loaded; else every LSOA with a boundary; else every record."""
-    for layer in (DISTRICT_LAYER, LSOA_LAYER):
-        table = queries.area_table(engine, layer)
-        if not table.empty:
-            residents, households = (
-                float(table[c].sum()) if table[c].notna().any() else float("nan")
-                for c in ("population", "households")
-            )
-            if layer == DISTRICT_LAYER:
-                name = table["name"].iloc[0] if len(table) == 1 else "the districts loaded"
-            else:
-                name = "all LSOAs loaded"
-            return DistrictSource(name, layer, tuple(table["code"]), residents, households)
+    """The district in effect (db/district.py): the cube's "all" layer, with its population."""
+    with engine.connect() as conn:
+        name = in_effect(conn).name
+    pop = area_population(engine, ALL_LAYER, None)
     nan = float("nan")
-    return DistrictSource("the whole area loaded", ALL_LAYER, (ALL_AREA,), nan, nan)
+    return DistrictSource(name, ALL_LAYER, (ALL_AREA,), pop.residents or nan,
+                          pop.households or nan)
 
 
 @dataclass

@@ -20,6 +20,7 @@ from csp_dash.db.schema import areas, layers
 from csp_dash.ingest.assign import layer_frame, reassign_layer
 from csp_dash.ingest.boundary_checks import check_coordinates, check_geometry, population_notes
 from csp_dash.ingest.errors import IngestError
+from csp_dash.ingest.guard import refuse_into_demo
 from csp_dash.ingest.partner.cube import rebuild_all_partner_cubes
 
 LAYER_NAME = re.compile(r"^[a-z][a-z0-9_]{0,40}$")
@@ -75,6 +76,7 @@ def import_boundaries(engine: Engine, path: str | Path, layer: str, code_field: 
     """
     if not LAYER_NAME.match(layer) or layer in RESERVED_LAYERS:
         raise IngestError(str(path), f"'{layer}' is not a usable layer name (lower case letters, digits, _)")
+    refuse_into_demo(engine, path)
     gdf = read_boundaries(path, crs)
     cols = [c for c in gdf.columns if c != "geometry"]
     code_f = _pick(cols, code_field, CODE_GUESSES, str(path), "code")
@@ -107,7 +109,8 @@ def import_boundaries(engine: Engine, path: str | Path, layer: str, code_field: 
             n_areas=len(gdf), loaded_at=datetime.now(UTC).replace(tzinfo=None)))
         _restore_populations(conn, layer, old_pop, old_source)
         reassign_layer(conn, layer)
-        rebuild_cube(conn, layers=[layer])
+        # LSOAs can change the district (proposed from them): rebuild every layer then.
+        rebuild_cube(conn, layers=None if layer == LSOA_LAYER else [layer])
         rebuild_all_partner_cubes(conn)  # partner records are assigned to the same layers
         refresh_interpolated(conn)
     return len(gdf)
@@ -162,6 +165,7 @@ def import_population(engine: Engine, path: str | Path, layer: str, code_field: 
                       notes: list[str] | None = None) -> int:
     """Set populations for a layer's areas from a CSV of code -> population. Returns areas matched."""
     path = Path(path)
+    refuse_into_demo(engine, path)
     try:
         df = pd.read_csv(path, dtype=str, encoding="utf-8-sig", keep_default_na=False)
     except (UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as exc:

@@ -30,6 +30,7 @@ from sqlalchemy import Engine, delete
 from csp_dash.db.bulk import bulk_insert
 from csp_dash.db.schema_trends import comparison
 from csp_dash.ingest.errors import IngestError
+from csp_dash.ingest.guard import refuse_into_demo
 from csp_dash.vocab import POLICE_CATEGORIES
 
 REQUIRED = ("area", "period", "category", "count")
@@ -192,6 +193,7 @@ def _check_overlaps(df: pd.DataFrame, name: str) -> None:
 def ingest_comparison(engine: Engine, path: str | Path) -> ComparisonReport:
     """Load a comparison CSV, replacing what is held for the areas it names."""
     path = Path(path)
+    refuse_into_demo(engine, path)
     df = read_comparison(path)
     now = datetime.now(UTC).replace(tzinfo=None)
     table = pa.table(

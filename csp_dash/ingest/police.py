@@ -20,6 +20,7 @@ from csp_dash.db.cube import POLICE, rebuild_cube
 from csp_dash.db.schema import crimes, ingest_files, rejects
 from csp_dash.ingest.assign import assign_new_locations
 from csp_dash.ingest.errors import IngestError
+from csp_dash.ingest.guard import refuse_into_demo
 from csp_dash.ingest.policeuk import ParsedFile, parse_street_file, read_source
 from csp_dash.ingest.sources import STREET_NAME, SourceFile, discover
 
@@ -64,6 +65,8 @@ def ingest_police(engine: Engine, paths: Iterable[str | Path], progress: Progres
     Files are committed in chunks of about CHUNK_ROWS rows, one transaction a chunk. Parsing
     (Arrow, which releases the GIL) runs ahead on a thread while the database loads.
     """
+    paths = list(paths)
+    refuse_into_demo(engine, ", ".join(Path(p).name for p in paths) or "files")
     found = discover(paths)
     report = IngestReport(skipped=found.skipped)
     with engine.connect() as conn:

@@ -10,6 +10,8 @@ from sqlalchemy import Engine, delete, func, insert, select
 
 from csp_dash.analysis.spc import IMPROVEMENTS
 from csp_dash.db.cube import ALL_AREA, ALL_LAYER, LSOA_LAYER, POLICE
+from csp_dash.db.district import lsoa_codes as district_lsoa_codes
+from csp_dash.db.queries import WHOLE_LAYERS
 from csp_dash.db.schema import areas, cube
 from csp_dash.db.schema_trends import theme_directions
 
@@ -29,7 +31,8 @@ def loaded_months(engine: Engine, source: str = POLICE) -> list[date]:
     """Months with any data loaded (a month absent here is a gap, not a zero)."""
     stmt = (
         select(cube.c.month)
-        .where(cube.c.source == source, cube.c.layer == ALL_LAYER, cube.c.area_code == ALL_AREA)
+        .where(cube.c.source == source, cube.c.layer.in_(WHOLE_LAYERS),
+               cube.c.area_code == ALL_AREA)
         .distinct()
         .order_by(cube.c.month)
     )
@@ -49,6 +52,8 @@ def _layer_population(engine: Engine, layer: str, area: str | None):
     if area is not None:
         stmt = stmt.where(a.code == area)
     with engine.connect() as conn:
+        if layer == LSOA_LAYER and area is None:  # the district's LSOAs, not every one loaded
+            stmt = stmt.where(a.code.in_(district_lsoa_codes(conn)))
         return conn.execute(stmt).one()
 
 
@@ -60,7 +65,7 @@ def area_population(engine: Engine, layer: str, area: str | None) -> Population:
     """
     if layer == ALL_LAYER:
         n, n_pop, pop, n_hh, hh = _layer_population(engine, LSOA_LAYER, None)
-        where = "the whole area (sum of LSOA populations)"
+        where = "the district (sum of its LSOA populations)"
         if n == 0 or n_pop == 0:
             return Population(
                 None,

@@ -7,11 +7,13 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
+from csp_dash import config
 from csp_dash.db import queries
 from csp_dash.db.cube import POLICE
+from csp_dash.district.coverage import Coverage, coverage
 from csp_dash.ui.state import get_engine
 
-TTL = 600
+TTL = config.cache_ttl()
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)
@@ -50,3 +52,8 @@ def area_table(url: str, layer: str) -> pd.DataFrame:
 @st.cache_data(ttl=TTL, show_spinner=False)
 def cube_layers(url: str) -> list[str]:
     return queries.cube_layers(get_engine(url))
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def district_coverage(url: str, first: date | None = None, last: date | None = None) -> Coverage:
+    return coverage(get_engine(url), first, last)

@@ -16,6 +16,14 @@ def demo_banner() -> None:
         st.caption(f":material/science: **{label}**: synthetic demo data, not a real place.")
 
 
+def district_note(url: str, first, last) -> None:
+    """Which district the figures are for, and what it leaves out, for the period shown."""
+    from csp_dash.ui.cached import district_coverage
+
+    cov = district_coverage(url, first, last)
+    st.caption(f":material/location_on: {cov.sentence} {cov.status_note}")
+
+
 def _pct(v: float) -> str:
     return "n/a" if v is None or (isinstance(v, float) and math.isnan(v)) else f"{v:+.1f}%"
 

@@ -80,11 +80,15 @@ def _to_url(f: Filters) -> None:
         wanted["themes"] = "|".join(st.session_state["f_themes"])
     if st.session_state.get("f_cats"):
         wanted["cats"] = "|".join(st.session_state["f_cats"])
-    # Other parameters (a workshop id, a role) belong to pages: keep them.
-    others = {k: st.query_params.get(k) for k in st.query_params if k not in PARAMS}
-    current = {k: st.query_params.get(k) for k in PARAMS}
-    if {k: v for k, v in current.items() if v is not None} != wanted:
-        st.query_params.from_dict({**others, **wanted})
+    # Only the filters' own keys are written, one at a time: other parameters belong to pages,
+    # and some are bound to widgets (?view=SPC), which Streamlit forbids setting directly.
+    for key in PARAMS:
+        value = wanted.get(key)
+        if value is None:
+            if key in st.query_params:
+                del st.query_params[key]
+        elif st.query_params.get(key) != value:
+            st.query_params[key] = value
 
 
 def router_filters() -> None:

@@ -182,8 +182,9 @@ def tooltips(table: pd.DataFrame, unit_word: str, rate_base: str, named: bool = 
     cols = ["name", "count", "rank_count", "rate", "rank_rate", "harm", "rank_harm", "change",
             "pct", "direction", "gi_z", "significance"]  # fmt: skip
     tips = []
-    for (name, count, rk, rate, rr, harm, rh, change, pct, direction, z, sig), c in zip(
-        zip(*(table[col] for col in cols), strict=True), cls, strict=True
+    deciles = table["imd_decile"] if "imd_decile" in table.columns else pd.Series(dtype=float)
+    for key, (name, count, rk, rate, rr, harm, rh, change, pct, direction, z, sig), c in zip(
+        table.index, zip(*(table[col] for col in cols), strict=True), cls, strict=True
     ):
         lines = [str(name)] if named else []
         lines.append(f"Count {count:,} (rank {_num(rk)} of {n:,} {unit_word})")
@@ -193,7 +194,12 @@ def tooltips(table: pd.DataFrame, unit_word: str, rate_base: str, named: bool = 
         pct_text = "" if pd.isna(pct) else f", {pct:+.0f}%"
         quiet = not named  # cells: say only what is notable
         change_text = "" if quiet and direction == "no significant change" else f": {direction}"
-        lines.append(f"Change {change:+,}{pct_text}{change_text}")
+        if pd.isna(change):  # withheld: months with no data in one of the periods
+            lines.append(f"Change: {direction}")
+        else:
+            lines.append(f"Change {int(change):+,}{pct_text}{change_text}")
+        if "imd_decile" in table.columns and not pd.isna(deciles.get(key)):
+            lines.append(f"Deprivation decile {int(deciles[key])} (1 = most deprived 10%)")
         sig_text = "" if quiet and sig == "not significant" else f": {sig}"
         lines.append(f"Gi* z {_num(z, '{:+.2f}')}{sig_text}")
         if isinstance(c, str) and not (quiet and c == "no pattern"):

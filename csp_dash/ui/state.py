@@ -70,7 +70,8 @@ def ensure_data() -> None:
     if st.session_state.get("_data_checked") == url:
         return
     try:
-        empty = needs_demo(get_engine(url))
+        # Only the demo's own database is filled with the demo: a real one starts empty.
+        empty = url == config.DEMO_DB_URL and needs_demo(get_engine(url))
     except OperationalError as exc:
         if not is_lock_error(exc):
             raise

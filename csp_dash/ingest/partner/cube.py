@@ -21,7 +21,8 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import Connection, delete, func, literal, or_, select, union_all
 
-from csp_dash.db.cube import ALL_AREA, ALL_LAYER, LSOA_LAYER
+from csp_dash.db.cube import ALL_AREA, ALL_LAYER, LSOA_LAYER, NO_LOCATION_LAYER, OUTSIDE_LAYER
+from csp_dash.db.district import member
 from csp_dash.db.schema import cube, location_areas
 from csp_dash.db.schema_partner import partner_datasets, partner_records
 from csp_dash.ingest.assign import assign_new_locations
@@ -66,28 +67,38 @@ def rebuild_partner_cube(conn: Connection, dataset: str) -> None:
     )["location_key"].to_numpy(dtype=np.int64)
     assign_new_locations(conn, keys)
     _delete_sources(conn, dataset)
+    # Inside the district: by LSOA code (given, or derived from the point at import), or
+    # located by estate name (estates are the partnership's own areas).
+    inside = member(conn, pr.lsoa_code, pr.location_key) | pr.estate_code.is_not(None)
     cols = ["source", "month", "layer", "area_code", "category", "count"]
     for source in dataset_sources(dataset, flags):
         cond = pr.dataset == dataset
         if source != dataset:
             flag = source.split("/", 1)[1]
             cond = cond & pr.flags.contains(f"|{flag}|", autoescape=True)
+        located = pr.location_key.is_not(None) | pr.lsoa_code.is_not(None)
         rows = union_all(
             select(
                 pr.month,
                 literal(ALL_LAYER).label("layer"),
                 literal(ALL_AREA).label("area_code"),
                 pr.category,
-            ).where(cond),
+            ).where(cond, inside),
+            select(pr.month, literal(OUTSIDE_LAYER), literal(ALL_AREA), pr.category).where(
+                cond, located, ~inside
+            ),
+            select(pr.month, literal(NO_LOCATION_LAYER), literal(ALL_AREA), pr.category).where(
+                cond, ~located, pr.estate_code.is_(None)
+            ),
             select(pr.month, literal(LSOA_LAYER), pr.lsoa_code, pr.category).where(
-                cond, pr.lsoa_code.is_not(None)
+                cond, pr.lsoa_code.is_not(None), inside
             ),
             select(pr.month, literal(ESTATE_LAYER), pr.estate_code, pr.category).where(
-                cond, pr.estate_code.is_not(None)
+                cond, pr.estate_code.is_not(None), inside
             ),
             select(pr.month, la.layer, la.area_code, pr.category)
             .select_from(partner_records.join(location_areas, la.location_key == pr.location_key))
-            .where(cond, la.layer != LSOA_LAYER, la.area_code != ""),
+            .where(cond, la.layer != LSOA_LAYER, la.area_code != "", inside),
         ).subquery()
         sel = select(
             literal(source),

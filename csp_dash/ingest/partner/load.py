@@ -33,6 +33,7 @@ from csp_dash.db.schema_partner import (
 )
 from csp_dash.ingest.assign import layer_frame
 from csp_dash.ingest.errors import IngestError
+from csp_dash.ingest.guard import refuse_into_demo
 from csp_dash.ingest.partner.cube import ESTATE_LAYER, drop_partner_cube, rebuild_partner_cube
 from csp_dash.ingest.partner.mapping import PartnerMapping, check_dataset_name
 from csp_dash.ingest.partner.read import read_partner_file
@@ -90,6 +91,7 @@ def ingest_partner(
     """
     check_dataset_name(dataset)
     name = file_name or str(path)
+    refuse_into_demo(engine, name)
     base = Path(name).name
     mapping = mapping or saved_mapping(engine, dataset)
     if mapping is None:

@@ -102,18 +102,24 @@ def boundary_upload() -> None:
         code = c2.selectbox("Code field", fields)
         name = c3.selectbox("Name field", fields, index=min(1, len(fields) - 1))
         if st.button("Load boundaries", type="primary"):
-            with st.spinner("Loading, then assigning every crime to the new areas..."):
+            with st.status(f"Loading {file.name}...", expanded=True) as status:
+                st.write("Checking the polygons, then assigning every crime to the new areas "
+                         "and rebuilding the counts...")
                 notes: list[str] = []
                 try:
                     n = import_boundaries(engine(), path, layer.strip().lower(), code, name,
                                           crs=crs, notes=notes)
                 except IngestError as exc:
+                    status.update(label=f"{file.name}: refused", state="error")
                     st.error(str(exc).replace(f"{tmp}/", ""))
                     return
+                status.update(label=f"{file.name}: loaded", state="complete")
             data_changed()
-            st.success(f"Layer '{layer}': {n} areas loaded; crimes assigned and counts rebuilt.")
-            for note in notes:
-                st.warning(note.replace(f"{tmp}/", ""))
+            # Rerun so the layer table above shows the new layer; the message survives it.
+            st.session_state["_data_flash"] = (
+                [f"Layer '{layer}': {n} areas loaded; crimes assigned and counts rebuilt."],
+                [note.replace(f"{tmp}/", "") for note in notes])
+            st.rerun()
 
 
 def population_upload(layer_names: list[str]) -> None:
@@ -143,3 +149,12 @@ def population_upload(layer_names: list[str]) -> None:
             st.success(f"Population set for {n} areas of '{layer}'.")
             for note in notes:
                 st.warning(note.replace(f"{tmp}/", ""))
+
+
+def flash() -> None:
+    """Messages from a load that ended in a rerun (so the tables above it are fresh)."""
+    done, notes = st.session_state.pop("_data_flash", ([], []))
+    for text in done:
+        st.success(text)
+    for text in notes:
+        st.warning(text)

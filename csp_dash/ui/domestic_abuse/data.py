@@ -10,6 +10,7 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
+from csp_dash import config
 from csp_dash.db import partner_queries, queries
 from csp_dash.db.cube import ALL_LAYER
 from csp_dash.disclosure.release import protect, release_table
@@ -18,7 +19,7 @@ from csp_dash.domestic_abuse.baseline import monthly_series, repeat_summary
 from csp_dash.ingest.partner.cube import ESTATE_LAYER
 from csp_dash.ui.state import get_engine
 
-TTL = 600
+TTL = config.cache_ttl()
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from csp_dash import config
 from csp_dash.analysis.near_repeat import describe_knox, run_knox
 from csp_dash.horizon.figures import knox_heat
 from csp_dash.horizon.series import (
@@ -15,7 +16,7 @@ from csp_dash.horizon.series import (
 from csp_dash.ui.downloads import chart_with_downloads, table_with_downloads
 from csp_dash.ui.state import get_engine
 
-TTL = 600
+TTL = config.cache_ttl()
 BAND_PRESETS = {
     "Burglary (0-400 m, weekly to 4 weeks)": ((0, 100, 200, 300, 400), (0, 7, 14, 21, 28)),
     "Wider (0-1,000 m, fortnightly to 8 weeks)": ((0, 200, 400, 600, 800, 1000),

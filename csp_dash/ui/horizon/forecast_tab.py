@@ -6,13 +6,14 @@ from collections.abc import Sequence
 
 import streamlit as st
 
+from csp_dash import config
 from csp_dash.analysis.forecast import BORROWED, RANGE_WORDING, ForecastRefused
 from csp_dash.horizon.figures import fan_chart
 from csp_dash.horizon.series import forecast_for
 from csp_dash.ui.downloads import chart_with_downloads, table_with_downloads
 from csp_dash.ui.state import get_engine
 
-TTL = 600
+TTL = config.cache_ttl()
 
 
 @st.cache_data(ttl=TTL, show_spinner="Fitting forecasts and backtesting them ...")

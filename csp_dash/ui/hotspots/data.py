@@ -10,7 +10,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from csp_dash import harm
+from csp_dash import config, harm
 from csp_dash.hotspots import analysis as hotspots
 from csp_dash.hotspots import appendix as hotspot_appendix
 from csp_dash.hotspots import areas as hotspot_areas
@@ -20,7 +20,7 @@ from csp_dash.ui import cached as data
 from csp_dash.ui.maps import simplified_geometry
 from csp_dash.ui.state import get_engine
 
-TTL = 600
+TTL = config.cache_ttl()
 _QUERY_HASH = {HotspotQuery: repr}
 
 

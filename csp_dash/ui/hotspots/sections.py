@@ -56,7 +56,10 @@ def ranked_table(result: HotspotResult, harm_stamp: str) -> None:
         "p_fdr": "p (FDR)",
         "significance": "Gi* hotspot",
         "class": "Class over time",
+        "imd_decile": "Deprivation decile",
     }
+    if "imd_decile" not in t.columns:
+        cols.pop("imd_decile")
     if not result.rate_base:
         cols.pop("rate")
     t["harm"] = t["harm"].round(1)

@@ -14,7 +14,7 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from csp_dash import harm
+from csp_dash import config, harm
 from csp_dash.analysis.scoring import ScoringModel
 from csp_dash.priorities.candidates import ensure_candidates
 from csp_dash.priorities.concern import concern_by_area, concern_by_theme
@@ -25,7 +25,7 @@ from csp_dash.priorities.workshop.results import WorkshopResults, workshop_resul
 from csp_dash.priorities.workshop.submissions import workshop_version
 from csp_dash.ui.state import get_engine
 
-TTL = 600
+TTL = config.cache_ttl()
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)

@@ -8,8 +8,8 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
+from csp_dash import config, harm
 from csp_dash import events as events_mod
-from csp_dash import harm
 from csp_dash.trends import comparators as trends_compare
 from csp_dash.trends import queries as trends_queries
 from csp_dash.trends.queries import Population
@@ -18,7 +18,7 @@ from csp_dash.ui import cached as data
 from csp_dash.ui.filters import Filters, area_label
 from csp_dash.ui.state import get_engine
 
-TTL = 600
+TTL = config.cache_ttl()
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)
