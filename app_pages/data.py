@@ -3,6 +3,7 @@
 import streamlit as st
 
 from csp_dash.db import queries
+from csp_dash.fetch.district import stored_spec
 from csp_dash.ui import components
 from csp_dash.ui.data import partner_upload, uploads
 from csp_dash.ui.data.coverage import coverage_grid
@@ -72,4 +73,4 @@ with t3:
 with t4:
     partner_upload.partner_upload()
 with t5:
-    fetch_panel(eng)
+    fetch_panel(eng, stored_spec(eng))

@@ -17,6 +17,7 @@ from sqlalchemy import Engine, select
 
 from csp_dash.db.cube import LSOA_LAYER
 from csp_dash.db.schema import areas
+from csp_dash.db.schema_district import district_def, district_lsoas
 from csp_dash.fetch.errors import FetchError
 from csp_dash.ingest.boundaries import read_boundaries
 from csp_dash.ingest.errors import IngestError
@@ -93,8 +94,18 @@ def _polygonal(geom: BaseGeometry, where: str) -> BaseGeometry:
     return geom
 
 
+def stored_spec(engine: Engine, force: str | None = None) -> DistrictSpec | None:
+    """The declared district (csp_dash.district): its outline and LSOAs, or None."""
+    with engine.connect() as conn:
+        row = conn.execute(select(district_def.c.name, district_def.c.geometry)).first()
+        if row is None or not row.geometry:
+            return None
+        codes = frozenset(conn.execute(select(district_lsoas.c.lsoa_code)).scalars())
+    return DistrictSpec(shapely.from_geojson(row.geometry), codes, force, row.name)
+
+
 def district_spec(engine: Engine, args: argparse.Namespace) -> DistrictSpec:
-    """The district from --boundary / --lsoa-codes / --force (later: the stored district)."""
+    """The district from --boundary / --lsoa-codes / --force, else the declared district."""
     force = (getattr(args, "force", None) or "").strip().lower() or None
     if getattr(args, "boundary", None) and getattr(args, "lsoa_codes", None):
         raise FetchError("give --boundary or --lsoa-codes, not both")
@@ -102,6 +113,10 @@ def district_spec(engine: Engine, args: argparse.Namespace) -> DistrictSpec:
         return spec_from_boundary(args.boundary, force)
     if getattr(args, "lsoa_codes", None):
         return spec_from_lsoa_codes(engine, args.lsoa_codes, force)
+    stored = stored_spec(engine, force)
+    if stored is not None:
+        return stored
     if force:
         return DistrictSpec(None, None, force, force)
-    raise FetchError("which district? Give --boundary FILE, --lsoa-codes FILE or --force NAME")
+    raise FetchError("which district? Declare it (csp-dash district set), or give --boundary "
+                     "FILE, --lsoa-codes FILE or --force NAME")
