@@ -1,0 +1,1 @@
+"""The Crime trends Forecast tab and the Crime series (near-repeat) page."""
