@@ -8,14 +8,14 @@ from sqlalchemy import Engine, delete, insert, select
 
 from csp_dash import config
 from csp_dash.db.schema import schema_meta
-from csp_dash.demo import burglary, comparators, partner, priorities
+from csp_dash.demo import burglary, comparators, partner, plan, priorities
 from csp_dash.demo.police import DEMO_DISTRICT_NAME, write_demo_files
 from csp_dash.ingest.boundaries import import_boundaries, import_population
 from csp_dash.ingest.police import Progress, ingest_police
 
 DEMO_FLAG = "demo_dataset"
 # Each feature adds its own demo data: a module with load(engine, files: DemoFiles), listed here.
-DEMO_EXTRAS = [comparators, partner, priorities, burglary]
+DEMO_EXTRAS = [comparators, partner, priorities, burglary, plan]
 DEMO_LABEL = f"{DEMO_DISTRICT_NAME} (synthetic demo data)"
 DEMO_BUILDING = "building"  # set while the demo loads: a build cut short is finished next start
 

@@ -96,7 +96,7 @@ def _target_words(target_pct: float | None, met: bool | None, pct: float | None)
     if met is None:
         return "target not judged"
     return (f"target {'met' if met else 'missed'} ({pct:+.1f}% against a target of "
-            f"{target_pct:+g}%)")
+            f"{target_pct:+g}%)".replace("+0%", "0%"))
 
 
 def measure_status(
