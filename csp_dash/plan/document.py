@@ -112,16 +112,22 @@ def to_html(doc: Document) -> str:
     return "".join(out)
 
 
-def _no_fetch(url: str, *args, **kwargs):
-    """Only inline images: the PDF never fetches a URL."""
-    from weasyprint.urls import default_url_fetcher
+def _no_fetch():
+    """A fetcher for inline (data:) images only: the PDF never fetches a URL."""
+    from weasyprint import urls
 
-    if not url.startswith("data:"):
-        raise ValueError(f"refusing to fetch {url[:40]}")
-    return default_url_fetcher(url, *args, **kwargs)
+    if hasattr(urls, "URLFetcher"):  # WeasyPrint 66 and later
+        return urls.URLFetcher(allowed_protocols=["data"])
+
+    def fetch(url: str, *args, **kwargs):
+        if not url.startswith("data:"):
+            raise ValueError(f"refusing to fetch {url[:40]}")
+        return urls.default_url_fetcher(url, *args, **kwargs)
+
+    return fetch
 
 
 def to_pdf(doc: Document) -> bytes:
     from weasyprint import HTML  # imported here: it loads pango, which a CSV export never needs
 
-    return HTML(string=to_html(doc), url_fetcher=_no_fetch).write_pdf()
+    return HTML(string=to_html(doc), url_fetcher=_no_fetch()).write_pdf()
