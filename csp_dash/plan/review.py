@@ -131,7 +131,8 @@ def build_review(engine: Engine, *, charts: bool = True, today: date | None = No
                 ["Action", "Owner", "Lead", "Start", "Due", "Status", "Latest update"],
                 [[r["name"], r["owner"], r["lead"] or "", _day(r["start_date"]),
                   _day(r["due_date"]), r["status"],
-                  f"{_day(r['progress_date'])}: {r['progress']}" if r["progress"] else ""]
+                  f"{_day(r['progress_date'])}: {r['progress']}"
+                  if isinstance(r["progress"], str) else ""]
                  for _, r in a.iterrows()])] if len(a) else ["No actions yet."]
             doc.sections.append(Section(f"Objective: {o['name']}", 2, blocks))
             for row in (r for r in rows if r.priority == p and r.objective == o["name"]):
