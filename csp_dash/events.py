@@ -10,7 +10,8 @@ from sqlalchemy import Engine, delete, func, insert, or_, select
 
 from csp_dash.db.schema_shared import baselines, events
 
-KINDS = ("recording change", "rebase", "note")
+# campaign, operation and order: the partnership calendar (csp_dash.plan.calendar).
+KINDS = ("recording change", "rebase", "note", "campaign", "operation", "order")
 # Kinds that start a new SPC segment: never rebase automatically, only where a user declared it.
 REBASING_KINDS = ("recording change", "rebase")
 

@@ -9,13 +9,13 @@ from sqlalchemy import Engine, delete, insert
 from csp_dash import config
 from csp_dash.db.engine import DEMO_BUILDING, DEMO_FLAG, demo_flag
 from csp_dash.db.schema import schema_meta
-from csp_dash.demo import burglary, comparators, partner, priorities
+from csp_dash.demo import burglary, comparators, partner, plan, priorities
 from csp_dash.demo.police import DEMO_DISTRICT_NAME, write_demo_files
 from csp_dash.ingest.boundaries import import_boundaries, import_population
 from csp_dash.ingest.police import Progress, ingest_police
 
 # Each feature adds its own demo data: a module with load(engine, files: DemoFiles), listed here.
-DEMO_EXTRAS = [comparators, partner, priorities, burglary]
+DEMO_EXTRAS = [comparators, partner, priorities, burglary, plan]
 DEMO_LABEL = f"{DEMO_DISTRICT_NAME} (synthetic demo data)"
 
 
