@@ -240,7 +240,10 @@ def test_point_in_polygon_assigns_crimes_to_estates(engine, tmp_path: Path):
     ingest_police(engine, [_crimes_file(tmp_path)])  # crimes after the layer
     # a, b in EST-A; c in EST-B; d outside and the no-location row: in no estate.
     assert _by_area(engine, "estate") == {"EST-A": 2, "EST-B": 1}
-    assert _by_area(engine, "all") == {"all": 5}
+    # No district declared and no LSOAs loaded: every located record; the one with no location
+    # is counted on its own line, never in an area's figures.
+    assert _by_area(engine, "all") == {"all": 4}
+    assert _by_area(engine, "_no_location") == {"all": 1}
     assigned = sorted(_assigned(engine, "estate").values())
     assert assigned == ["", "EST-A", "EST-A", "EST-B"]  # "" marks the point outside every estate
 
@@ -251,14 +254,16 @@ def test_lsoa_layer_uses_the_csv_code_not_the_polygon(engine, tmp_path: Path):
         engine, _write(tmp_path / "l.geojson", ["E01000001", "E01000002"], lsoas), "lsoa"
     )
     ingest_police(engine, [_crimes_file(tmp_path)])
-    # Point b lies in polygon E01000001, but police.uk's CSV says E01000002: the CSV wins.
-    assert _by_area(engine, "lsoa") == {"E01000001": 1, "E01000002": 2, "E01000003": 1}
+    # Point b lies in polygon E01000001, but police.uk's CSV says E01000002: the CSV wins. The
+    # loaded LSOAs are the district (none declared): E01000003's record is outside it.
+    assert _by_area(engine, "lsoa") == {"E01000001": 1, "E01000002": 2}
+    assert _by_area(engine, "_outside") == {"all": 1}
     assert _assigned(engine, "lsoa") == {}  # never point-in-polygon
     # Re-importing the LSOA boundaries keeps the CSV codes.
     import_boundaries(
         engine, _write(tmp_path / "l2.geojson", ["E01000001"], [box(0, 51, 2, 52)]), "lsoa"
     )
-    assert _by_area(engine, "lsoa") == {"E01000001": 1, "E01000002": 2, "E01000003": 1}
+    assert _by_area(engine, "lsoa") == {"E01000001": 1}  # the district is now that one LSOA
 
 
 def test_adding_then_replacing_a_layer_reassigns_loaded_crimes(engine, tmp_path: Path):

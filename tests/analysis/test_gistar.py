@@ -26,7 +26,7 @@ from csp_dash.analysis.gistar import (
 )
 from tests.gistar_grid import grid_cells, grid_weights
 
-REALDATA = Path(__file__).resolve().parents[2] / "shared" / "realdata" / "essex"
+REALDATA = Path(__file__).resolve().parents[3] / "shared" / "realdata" / "essex"
 
 
 def _esda_direct(y, w, permutations=999, seed=12345):

@@ -12,7 +12,7 @@ import pytest
 from tests.hostile_files import FEB, GIB, zip_bomb
 from tests.policeuk_files import month_rows, write_street_csv
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 # Runs the CLI as a grandchild and prints its peak resident memory (kB on Linux).
 MEASURE = ("import resource, subprocess, sys; r = subprocess.run(sys.argv[1:], capture_output=True,"
            " text=True); sys.stderr.write(r.stderr); print(r.returncode,"

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from streamlit.testing.v1 import AppTest
 
-from tests.test_horizon import horizon_demo  # noqa: F401  (the module fixture)
+from tests.horizon.test_horizon import horizon_demo  # noqa: F401  (the module fixture)
 
 
 def _forecast_script(url: str, layer: str, area: str | None, categories: list[str]) -> None:

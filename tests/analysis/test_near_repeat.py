@@ -130,6 +130,6 @@ def test_benchmark_runs_small_and_its_tables_agree():
     out = subprocess.run(
         [sys.executable, "-m", "benchmarks.bench_near_repeat", "--events", "600",
          "--permutations", "19", "--baseline-events", "120"],
-        cwd=Path(__file__).resolve().parents[1], capture_output=True, text=True, timeout=120)
+        cwd=Path(__file__).resolve().parents[2], capture_output=True, text=True, timeout=120)
     assert out.returncode == 0, out.stderr
     assert "tables agree: True" in out.stdout and "speed-up" in out.stdout

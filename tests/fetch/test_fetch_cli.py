@@ -17,7 +17,7 @@ from csp_dash.db.schema import crimes
 from csp_dash.fetch.district import DistrictSpec
 from csp_dash.fetch.jobs import FetchJob
 from tests.fetch_fixtures import FakeApi, csv_of, fast_client, read_rows
-from tests.test_fetch import DISTRICT, archive_zip, essex_rows
+from tests.fetch.test_fetch import DISTRICT, archive_zip, essex_rows
 
 
 @pytest.fixture

@@ -1,0 +1,1 @@
+"""CSP Dash tests; folders mirror the csp_dash packages."""
