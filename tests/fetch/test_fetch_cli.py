@@ -16,8 +16,8 @@ from csp_dash.db.engine import init_db, make_engine
 from csp_dash.db.schema import crimes
 from csp_dash.fetch.district import DistrictSpec
 from csp_dash.fetch.jobs import FetchJob
-from tests.fetch_fixtures import FakeApi, csv_of, fast_client, read_rows
 from tests.fetch.test_fetch import DISTRICT, archive_zip, essex_rows
+from tests.fetch_fixtures import FakeApi, csv_of, fast_client, read_rows
 
 
 @pytest.fixture
