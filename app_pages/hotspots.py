@@ -5,6 +5,7 @@ import streamlit as st
 
 from csp_dash import harm
 from csp_dash.ui import components
+from csp_dash.ui.auth import allowed
 from csp_dash.ui.filters import sidebar_filters
 from csp_dash.ui.hotspots import data as hotspot_data
 from csp_dash.ui.hotspots import map as hotspot_map
@@ -50,6 +51,8 @@ hotspot_panels.method_panel(result)
 
 # Stable labels: a label that changed with the layer would reset the open tab.
 names = ["Hotspots", "Classes over time", "Concentration", "Area profile", "Appendices"]
+if not allowed("view_appendices"):  # the appendices are for partners and up
+    names = names[:-1]
 # Only the open tab runs (on_change="rerun"): a filter change pays for what is on screen.
 tabs = st.tabs(names, key="hs_tab", on_change="rerun")
 if tabs[0].open:
@@ -65,7 +68,7 @@ if tabs[3].open:
     with tabs[3]:
         hotspot_sections.profile_section(f.url, ctl.areas, areas(), ctl.scheme, weights,
                                          f.area)  # fmt: skip
-if tabs[4].open:
+if len(tabs) > 4 and tabs[4].open:
     with tabs[4]:
         hotspot_sections.appendix_section(f.url, ctl.areas, areas(), ctl.scheme, weights,
                                           f.categories, harm_stamp)  # fmt: skip

@@ -20,7 +20,7 @@ def browser():
         b.close()
 
 
-@pytest.mark.parametrize("page", [p for p in available_pages()], ids=lambda p: p[3])
+@pytest.mark.parametrize("page", [p for p in available_pages("admin")], ids=lambda p: p[3])
 def test_page_renders_without_error(app_server, browser, page):
     server = app_server
     _, title, _, url = page
