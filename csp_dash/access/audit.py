@@ -33,14 +33,14 @@ def record(engine: Engine, actor: str, role: str, event: str, detail: str = "") 
         raise ValueError(f"unknown audit event {event!r}")
     with engine.begin() as conn:
         conn.execute(insert(audit_log).values(
-            audit_id=uuid.uuid4().hex, at=datetime.now(UTC).replace(tzinfo=None),
+            audit_id=uuid.uuid4().hex, logged_at=datetime.now(UTC).replace(tzinfo=None),
             actor=actor[:320], role=role, event=event, detail=detail[:4000]))
 
 
 def entries(engine: Engine, limit: int | None = None) -> pd.DataFrame:
     """The log, newest first."""
-    q = select(audit_log.c.at, audit_log.c.actor, audit_log.c.role, audit_log.c.event,
-               audit_log.c.detail).order_by(audit_log.c.at.desc(), audit_log.c.audit_id)
+    q = select(audit_log.c.logged_at, audit_log.c.actor, audit_log.c.role, audit_log.c.event,
+               audit_log.c.detail).order_by(audit_log.c.logged_at.desc(), audit_log.c.audit_id)
     if limit:
         q = q.limit(limit)
     with engine.connect() as conn:

@@ -26,10 +26,10 @@ audit_log = Table(
     "audit_log",
     metadata,
     Column("audit_id", String(32), primary_key=True),
-    Column("at", DateTime, nullable=False),
+    Column("logged_at", DateTime, nullable=False),
     Column("actor", String(320), nullable=False),  # email, "local analyst", "participant ..."
     Column("role", String(16), nullable=False),
     Column("event", String(32), nullable=False),
     Column("detail", Text),
-    Index("ix_audit_log_at", "at"),
+    Index("ix_audit_log_at", "logged_at"),
 )
