@@ -5,6 +5,7 @@ import streamlit as st
 from csp_dash.db import queries
 from csp_dash.fetch.district import stored_spec
 from csp_dash.ui import components
+from csp_dash.ui.auth import allowed, require
 from csp_dash.ui.data import partner_upload, uploads
 from csp_dash.ui.data.coverage import coverage_grid
 from csp_dash.ui.data.database import database_switch
@@ -13,6 +14,7 @@ from csp_dash.ui.data.fetch_panel import fetch_panel
 from csp_dash.ui.filters import sidebar_filters
 from csp_dash.ui.state import engine
 
+require("analyst")  # the page is not even listed for lower roles; checked again here
 sidebar_filters()
 st.title("Data")
 components.demo_banner()
@@ -73,4 +75,4 @@ with t3:
 with t4:
     partner_upload.partner_upload()
 with t5:
-    fetch_panel(eng, stored_spec(eng))
+    fetch_panel(eng, stored_spec(eng), analyst=allowed("upload_data"))

@@ -5,6 +5,7 @@ import streamlit as st
 
 from csp_dash import harm
 from csp_dash.ui import components
+from csp_dash.ui.auth import allowed
 from csp_dash.ui.filters import sidebar_filters
 from csp_dash.ui.hotspots import data as hotspot_data
 from csp_dash.ui.hotspots import map as hotspot_map
@@ -53,25 +54,27 @@ hotspot_panels.method_panel(result)
 # Stable labels: a label that changed with the layer would reset the open tab.
 names = ["Hotspots", "Classes over time", "Concentration", "Area profile", "Appendices",
          "Deprivation"]
+if not allowed("view_appendices"):  # the appendices are for partners and up
+    names.remove("Appendices")
 # Only the open tab runs (on_change="rerun"): a filter change pays for what is on screen.
-tabs = st.tabs(names, key="hs_tab", on_change="rerun")
-if tabs[0].open:
-    with tabs[0]:
+tabs = dict(zip(names, st.tabs(names, key="hs_tab", on_change="rerun"), strict=True))
+if tabs["Hotspots"].open:
+    with tabs["Hotspots"]:
         hotspot_sections.ranked_table(result, harm_stamp)
-if tabs[1].open:
-    with tabs[1]:
+if tabs["Classes over time"].open:
+    with tabs["Classes over time"]:
         hotspot_sections.classes_section(result)
-if tabs[2].open:
-    with tabs[2]:
+if tabs["Concentration"].open:
+    with tabs["Concentration"]:
         hotspot_sections.concentration_section(result)
-if tabs[3].open:
-    with tabs[3]:
+if tabs["Area profile"].open:
+    with tabs["Area profile"]:
         hotspot_sections.profile_section(f.url, ctl.areas, areas(), ctl.scheme, weights,
                                          f.area)  # fmt: skip
-if tabs[4].open:
-    with tabs[4]:
+if "Appendices" in tabs and tabs["Appendices"].open:
+    with tabs["Appendices"]:
         hotspot_sections.appendix_section(f.url, ctl.areas, areas(), ctl.scheme, weights,
                                           f.categories, harm_stamp)  # fmt: skip
-if tabs[5].open:
-    with tabs[5]:
+if tabs["Deprivation"].open:
+    with tabs["Deprivation"]:
         deprivation_section(f.url, f.start, f.end, tuple(f.categories), result.label)

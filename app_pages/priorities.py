@@ -4,7 +4,9 @@ data-driven proposals and their evidence, public concern from the survey, and ye
 import streamlit as st
 
 from csp_dash import harm
+from csp_dash.access.roles import Role, can
 from csp_dash.ui import components
+from csp_dash.ui.auth import current_role
 from csp_dash.ui.filters import area_label, sidebar_filters
 from csp_dash.ui.priorities.data import assessment
 from csp_dash.ui.priorities.edit import candidates_editor, model_editor, scores_editor
@@ -15,6 +17,11 @@ from csp_dash.ui.priorities.yoy import agreed_upload, yoy_section
 f = sidebar_filters()
 st.title("Priorities")
 components.demo_banner()
+role = current_role()
+if role < Role.PARTNER:
+    # The public see the agreed priorities and how they moved; scoring is for the partnership.
+    yoy_section(key="pr_yoy")
+    st.stop()
 if f is None:
     st.info("Load police.uk data on the Data page to score the candidate priorities.")
     st.stop()
@@ -37,35 +44,39 @@ with c2:
     survey = survey_picker(f.url)
 bundle = assessment(f.url, f.end, f.layer, f.area, survey, scheme, f.length)
 stamp = stamp_lines(bundle["proposals"].note, scheme)
+analyst = can(role, "edit_priorities")
 
 # Lazy tabs: only the open tab's content runs, so a rerun pays for one view, not six.
-ranked_tab, scores_tab, cands_tab, concern_tab, model_tab, yoy_tab = st.tabs(
-    ["Ranked list", "Scores", "Candidates", "Public concern", "Scoring model", "Year on year"],
-    key="pr_tab",
-    on_change="rerun",
-)
-if ranked_tab.open:
-    with ranked_tab:
+# Partners read the ranking, concern and movement; the editors are the analyst's.
+names = ["Ranked list", "Scores", "Candidates", "Public concern", "Scoring model", "Year on year"]
+if not analyst:
+    names = [n for n in names if n not in ("Scores", "Candidates", "Scoring model")]
+tabs = dict(zip(names, st.tabs(names, key="pr_tab", on_change="rerun"), strict=True))
+if tabs["Ranked list"].open:
+    with tabs["Ranked list"]:
         ranked_section(bundle, scheme, stamp)
-        st.page_link(
-            "app_pages/workshop.py",
-            label="Open a partner workshop on these candidates",
-            icon=":material/groups:",
-        )
-if scores_tab.open:
-    with scores_tab:
+        if can(role, "run_workshop"):
+            st.page_link(
+                "app_pages/workshop.py",
+                label="Open a partner workshop on these candidates",
+                icon=":material/groups:",
+            )
+if analyst and tabs["Scores"].open:
+    with tabs["Scores"]:
         scores_editor(bundle)
-if cands_tab.open:
-    with cands_tab:
+if analyst and tabs["Candidates"].open:
+    with tabs["Candidates"]:
         candidates_editor()
-if concern_tab.open:
-    with concern_tab:
+if tabs["Public concern"].open:
+    with tabs["Public concern"]:
         concern_section(f.url, survey, bundle["model"])
-        survey_upload()
-if model_tab.open:
-    with model_tab:
+        if analyst:
+            survey_upload()
+if analyst and tabs["Scoring model"].open:
+    with tabs["Scoring model"]:
         model_editor(bundle["model"])
-if yoy_tab.open:
-    with yoy_tab:
+if tabs["Year on year"].open:
+    with tabs["Year on year"]:
         yoy_section(key="pr_yoy")
-        agreed_upload()
+        if analyst:
+            agreed_upload()

@@ -51,6 +51,21 @@ SETTINGS = {
         Setting("max_zip_ratio", "CSP_DASH_MAX_ZIP_RATIO", "100",
                 "Largest compression ratio of a zip member; police.uk CSVs deflate about 5-10 "
                 "times, a zip bomb thousands of times"),
+        # Sign-in and roles (issue 13). Sign-in itself is Streamlit's [auth] in secrets.toml.
+        Setting("admin_email", "CSP_DASH_ADMIN_EMAIL", "",
+                "Bootstrap admin: this signed-in email is admin even before the allowlist "
+                "names anyone"),
+        Setting("org_claim", "CSP_DASH_ORG_CLAIM", "org",
+                "The ID-token claim naming the user's organisation, if the provider sends one"),
+        Setting("workshop_secret", "CSP_DASH_WORKSHOP_SECRET", "",
+                "Secret that signs workshop participant links (HMAC); changing it voids "
+                "every link given out"),
+        Setting("workshop_link_hours", "CSP_DASH_WORKSHOP_LINK_HOURS", "12",
+                "How long a workshop participant link works, in hours (and never after "
+                "the workshop closes)"),
+        Setting("public_url", "CSP_DASH_PUBLIC_URL", "",
+                "The address partners reach the dashboard at (e.g. https://csp.example.gov.uk); "
+                "participant links and QR codes are built from it"),
         Setting("max_field_chars", "CSP_DASH_MAX_FIELD_CHARS", "1000",
                 "Longest text field of a police.uk row; a longer one makes the row a reject"),
     ]

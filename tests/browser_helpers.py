@@ -21,23 +21,26 @@ ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
         "--disable-component-update", "--no-first-run"]
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
 
 
 @contextmanager
-def served_app(db_url: str) -> Iterator[str]:
-    """Run `streamlit run app.py` against db_url; yields the base URL."""
+def served_app(db_url: str, port: int | None = None, extra_args: tuple[str, ...] = (),
+               env: dict[str, str] | None = None) -> Iterator[str]:
+    """Run `streamlit run app.py` against db_url; yields the base URL.
+
+    `extra_args` (e.g. --secrets.files for sign-in) and `env` are added for the app."""
     if not Path(CHROMIUM).exists():
         pytest.skip(f"{CHROMIUM} is absent: `apt-get install -y chromium` (make test does it as root)")
     pytest.importorskip("playwright")
-    port = _free_port()
-    env = {**os.environ, "CSP_DASH_DB_URL": db_url}
+    port = port or free_port()
+    env = {**os.environ, **(env or {}), "CSP_DASH_DB_URL": db_url}
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.port", str(port),
-         "--server.headless", "true", "--server.address", "127.0.0.1"],
+         "--server.headless", "true", "--server.address", "127.0.0.1", *extra_args],
         env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     base = f"http://127.0.0.1:{port}"
     try:

@@ -66,6 +66,16 @@ def essex() -> Path:
     return ESSEX
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _local_bind():
+    """Page tests run as `csp-dash serve` does: bound to 127.0.0.1, no sign-in (local mode,
+    analyst). Role tests (tests/test_access_pages.py) change it where they need to."""
+    from streamlit import config as st_config
+
+    st_config.set_option("server.address", "127.0.0.1")
+    yield
+
+
 @pytest.fixture(scope="session")
 def demo_db(tmp_path_factory: pytest.TempPathFactory) -> str:
     """The full synthetic demo, built once per test session into a DuckDB file; returns its URL."""

@@ -127,7 +127,10 @@ def cmd_use(args: argparse.Namespace) -> int:
 
 def cmd_serve(args: argparse.Namespace) -> int:
     app = Path(__file__).resolve().parents[2] / "app.py"
-    cmd = [sys.executable, "-m", "streamlit", "run", str(app), "--server.port", str(args.port)]
+    # Loopback by default: without sign-in configured the one local user is the analyst, and
+    # any other address serves the public role only (csp_dash/ui/auth.py).
+    cmd = [sys.executable, "-m", "streamlit", "run", str(app), "--server.port", str(args.port),
+           "--server.address", args.address]
     env_db = ["--", "--db", args.db] if args.db else []
     return subprocess.call(cmd + env_db)
 
@@ -177,6 +180,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     sp = add(sub, "serve", cmd_serve, "Run the dashboard")
     sp.add_argument("--port", type=int, default=8501)
+    sp.add_argument("--address", default="127.0.0.1",
+                    help="address to bind (default 127.0.0.1, this computer only; another "
+                    "address without sign-in configured serves the public role only)")
     for module in COMMAND_MODULES:
         module.register(sub, ingest, add)
     return p

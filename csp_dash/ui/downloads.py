@@ -16,6 +16,7 @@ import pandas as pd
 import streamlit as st
 
 from csp_dash import export
+from csp_dash.ui import auth
 
 CSV_MIME = "text/csv"
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -58,7 +59,7 @@ def table_downloads(
     with st.container(horizontal=True, gap="small"):
         _button(
             "CSV",
-            lambda: export.to_csv_bytes(frame, stamp=lines),
+            auth.audited(lambda: export.to_csv_bytes(frame, stamp=lines), f"{stem}.csv", lines),
             f"{stem}.csv",
             CSV_MIME,
             f"{key}_csv",
@@ -66,7 +67,8 @@ def table_downloads(
         )
         _button(
             "XLSX",
-            lambda: export.to_xlsx_bytes(frame, sheet=sheet or name[:31], stamp=lines),
+            auth.audited(lambda: export.to_xlsx_bytes(frame, sheet=sheet or name[:31], stamp=lines),
+                         f"{stem}.xlsx", lines),
             f"{stem}.xlsx",
             XLSX_MIME,
             f"{key}_xlsx",

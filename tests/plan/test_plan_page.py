@@ -15,6 +15,7 @@ import pytest
 from docx import Document as read_docx
 from streamlit.testing.v1 import AppTest
 
+from csp_dash.access import allowlist
 from csp_dash.analysis import periods
 from csp_dash.cli.commands import main
 from csp_dash.db import queries
@@ -22,7 +23,6 @@ from csp_dash.db.engine import make_engine
 from csp_dash.demo.plan import PLAN
 from csp_dash.plan import store
 from csp_dash.plan.measure import TRENDS
-from csp_dash.ui.plan.viewer import STUB_ORG_KEY, STUB_ROLE_KEY
 from tests.apptest_helpers import APP
 
 PAGE = "app_pages/action_plan.py"
@@ -102,11 +102,21 @@ def test_scrutiny_review_reads_back_as_plan_status(demo_db, capsys, tmp_path: Pa
     assert "Partnership calendar" in text and "ASB Awareness Week" in text
 
 
+AUTH = {"auth": {
+    "redirect_uri": "http://localhost:8501/oauth2callback", "cookie_secret": "test-cookie",
+    "client_id": "csp-dash", "client_secret": "s3cret",
+    "server_metadata_url": "http://127.0.0.1:9/.well-known/openid-configuration"}}
+PARTNER = "pat@police.example"
+
+
 def _page(role: str, org: str | None = None) -> AppTest:
+    """The page as the analyst (local single-user mode), a signed-in partner of `org`, or a
+    visitor who is not signed in (sign-in configured)."""
     at = AppTest.from_file(APP, default_timeout=120)
-    at.session_state[STUB_ROLE_KEY] = role
-    if org:
-        at.session_state[STUB_ORG_KEY] = org
+    if role != "analyst":
+        at.secrets = AUTH
+        at.user = ({"is_logged_in": True, "email": PARTNER, "name": "Pat", "org": org}
+                   if role == "partner" else {"is_logged_in": False})
     at.run()
     at.switch_page(PAGE)
     at.run()
@@ -139,6 +149,9 @@ def test_page_for_an_analyst(app_env):
 
 
 def test_page_for_an_owner_partner_edits_only_their_actions(app_env):
+    eng = make_engine(app_env)
+    allowlist.set_role(eng, "email", PARTNER, "partner", "test")
+    eng.dispose()
     at = _page("partner", "Essex Police")
     at.session_state["plan_tab"] = "Progress"
     at.run()

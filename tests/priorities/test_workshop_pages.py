@@ -6,11 +6,13 @@ Each test works on its own copy of the demo database, since these tests write to
 from __future__ import annotations
 
 import shutil
+import time
 from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from csp_dash.access import tokens
 from csp_dash.db.engine import make_engine
 from csp_dash.priorities.agreed import agreed_list
 from csp_dash.priorities.workshop.sessions import candidates_of, get_workshop, list_workshops
@@ -51,8 +53,15 @@ def open_workshop_from_the_page(url: str) -> str:
     eng = make_engine(url)
     wid = list_workshops(eng)["workshop_id"].iloc[0]
     assert at.title[0].value == get_workshop(eng, wid).title
-    assert any(f"w={wid}&role=participant" in c.value for c in at.code)
+    link = next(c.value for c in at.code if "/workshop?t=" in c.value)
+    assert tokens.verify(tokens.local_secret(eng), link.split("t=")[1]) == wid
     return wid
+
+
+def token_for(url: str, wid: str) -> str:
+    """A participant token as the facilitator's link carries (local mode keeps its secret in
+    the database)."""
+    return tokens.make_token(tokens.local_secret(make_engine(url)), wid, int(time.time()) + 3600)
 
 
 def table_with(at: AppTest, column: str):
@@ -65,7 +74,7 @@ def test_participant_scores_and_the_facilitator_view_reflects_it(app_db):
     ws = get_workshop(eng, wid)
     cid, name = candidates_of(eng, wid).iloc[0][["candidate_id", "name"]]
 
-    at = page("workshop.py", w=wid, role="participant")
+    at = page("workshop.py", t=token_for(app_db, wid))
     assert at.title[0].value == ws.title
     assert not at.sidebar.selectbox  # partners get no filters
     at.text_input(key="wp_name").input("Sam Jones")
@@ -137,13 +146,13 @@ def test_closing_stores_the_agreed_list_and_year_on_year_shows_the_movement(app_
     }
     assert metric(fac, "New") == "2" and metric(fac, "Dropped") == "2"
 
-    part = page("workshop.py", w=wid, role="participant")
+    part = page("workshop.py", t=token_for(app_db, wid))
     assert any("has closed" in i.value for i in part.info)
     assert list(table_with(part, "Rationale")["Priority"]) == picks
 
 
 def test_a_bad_link_says_so(app_db):
-    at = page("workshop.py", w="nosuchworkshop", role="participant")
+    at = page("workshop.py", t="nosuchworkshop.1.abc")
     assert any("not valid" in e.value for e in at.error)
 
 

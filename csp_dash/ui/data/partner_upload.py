@@ -24,6 +24,7 @@ from csp_dash.ingest.partner.mapping import (
 )
 from csp_dash.ingest.partner.read import PartnerFile, read_partner_file
 from csp_dash.vocab import POLICE_CATEGORIES
+from csp_dash.ui import auth
 from csp_dash.ui.state import data_changed, engine
 
 NONE = "(none)"
@@ -32,6 +33,7 @@ NEW = "New dataset..."
 
 
 def partner_upload() -> None:
+    auth.require("upload_data")
     """The whole tab: loaded datasets, then the upload and mapping form."""
     eng = engine()
     _last_result()
@@ -300,6 +302,7 @@ def _load(eng, up, name: str, mapping: PartnerMapping) -> None:
             st.error(f"Refused: {exc}. Nothing was loaded.")
             return
     data_changed()
+    auth.record("data_upload", f"partner dataset '{name}' from {up.name}")
     if r.status == "unchanged":
         st.session_state["pu_last"] = (
             f"{r.file_name} is already loaded into '{name}' with this mapping: nothing changed.",

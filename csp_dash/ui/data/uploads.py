@@ -11,6 +11,7 @@ import streamlit as st
 from csp_dash.ingest.boundaries import import_boundaries, import_population, read_boundaries
 from csp_dash.ingest.errors import IngestError
 from csp_dash.ingest.police import ingest_police
+from csp_dash.ui import auth
 from csp_dash.ui.state import data_changed, engine
 
 
@@ -38,6 +39,7 @@ def _show_last_result() -> None:
 
 
 def police_upload() -> None:
+    auth.require("upload_data")
     _show_last_result()
     files = st.file_uploader("police.uk street-crime files (CSV, or police.uk's zip archive)",
                              type=["csv", "zip"], accept_multiple_files=True, key="up_police")
@@ -59,6 +61,7 @@ def police_upload() -> None:
             return
     bar.empty()
     data_changed()
+    auth.record("data_upload", f"police.uk: {', '.join(f.name for f in files)[:1000]}")
     table = pd.DataFrame([vars(r) for r in report.files])
     table["file_name"] = table["file_name"].map(shown)
     table["error"] = table["error"].map(shown)
@@ -84,6 +87,7 @@ def _month_notes(report) -> list[str]:
 
 
 def boundary_upload() -> None:
+    auth.require("upload_data")
     file = st.file_uploader("Boundaries (GeoJSON, GeoPackage, or a zipped shapefile; any projection)",
                             type=["geojson", "json", "gpkg", "zip"], key="up_bounds")
     if not file:
@@ -115,6 +119,7 @@ def boundary_upload() -> None:
                     return
                 status.update(label=f"{file.name}: loaded", state="complete")
             data_changed()
+            auth.record("data_upload", f"boundaries '{layer}' from {file.name}")
             # Rerun so the layer table above shows the new layer; the message survives it.
             st.session_state["_data_flash"] = (
                 [f"Layer '{layer}': {n} areas loaded; crimes assigned and counts rebuilt."],
@@ -123,6 +128,7 @@ def boundary_upload() -> None:
 
 
 def population_upload(layer_names: list[str]) -> None:
+    auth.require("upload_data")
     file = st.file_uploader("Population (CSV of area code and number of residents)", type=["csv"],
                             key="up_pop")
     if not file or not layer_names:
@@ -146,6 +152,7 @@ def population_upload(layer_names: list[str]) -> None:
                 st.error(str(exc).replace(f"{tmp}/", ""))
                 return
             data_changed()
+            auth.record("data_upload", f"population for '{layer}' from {file.name}")
             st.success(f"Population set for {n} areas of '{layer}'.")
             for note in notes:
                 st.warning(note.replace(f"{tmp}/", ""))

@@ -27,6 +27,7 @@ from csp_dash.disclosure.suppression import SuppressedTable
 from csp_dash.domestic_abuse.baseline import SCOPE, Break, Window, declared_breaks
 from csp_dash.ingest.partner.cube import ESTATE_LAYER
 from csp_dash.ingest.partner.mapping import PartnerMapping
+from csp_dash.ui import auth
 from csp_dash.ui.domestic_abuse import data as da_data
 from csp_dash.ui.filters import Filters, area_label
 from csp_dash.ui.state import engine
@@ -37,10 +38,14 @@ RESTRICTED = "RESTRICTED: analyst view with true counts. Not for public circulat
 
 
 def view_from_url() -> None:
-    """Seed the view from ?view= once per session (call before sidebar_filters)."""
-    if "da_view" not in st.session_state:
+    """Seed the view from ?view= once per session (call before sidebar_filters).
+
+    ?view=analyst is a request: only a role allowed the analyst view gets it.
+    """
+    analyst_ok = auth.allowed("view_da_analyst")
+    if "da_view" not in st.session_state or not analyst_ok:
         wanted = st.query_params.get("view")
-        st.session_state["da_view"] = ANALYST if wanted == "analyst" else PUBLIC
+        st.session_state["da_view"] = ANALYST if wanted == "analyst" and analyst_ok else PUBLIC
 
 
 @dataclass(frozen=True)
@@ -98,14 +103,15 @@ def controls(url: str) -> tuple[bool, str | None]:
     """The view toggle and dataset choice; (public?, dataset or None when none is loaded)."""
     names = da_data.datasets(url)
     c1, c2 = st.columns([3, 2])
+    analyst_ok = auth.allowed("view_da_analyst")
     mode = c1.segmented_control(
         "View",
-        [PUBLIC, ANALYST],
+        [PUBLIC, ANALYST] if analyst_ok else [PUBLIC],
         key="da_view",
         help="The public view suppresses small counts for presentation "
         "and publication; the analyst view shows true counts.",
     )
-    mode = mode or PUBLIC
+    mode = mode if mode and analyst_ok else PUBLIC
     if st.query_params.get("view") != URL_VALUES[mode]:
         st.query_params["view"] = URL_VALUES[mode]
     if not names:
@@ -123,6 +129,9 @@ def controls(url: str) -> tuple[bool, str | None]:
 
 def context(f: Filters, public: bool, dataset: str) -> DAContext | None:
     url = f.url
+    public = public or not auth.allowed("view_da_analyst")  # checked again: true counts
+    if not public:
+        auth.record_view(f"Domestic abuse analyst view ({dataset})")
     mapping = PartnerMapping.from_json(da_data.mapping_json(url, dataset))
     source = source_of(dataset)
     limit = threshold()
@@ -190,6 +199,8 @@ def _month_options(ctx: DAContext) -> list[date]:
 
 def declarations(ctx: DAContext) -> None:
     """Declare the baseline and the recording changes (analyst view only)."""
+    if not (auth.allowed("edit_baselines") and auth.allowed("edit_events")):
+        return
     eng = engine()
     months = _month_options(ctx)
     if not months:
@@ -223,9 +234,11 @@ def declarations(ctx: DAContext) -> None:
         except ValueError as exc:
             st.error(str(exc))
         else:
+            auth.record("baseline", f"{SCOPE}: {start:%b %Y} to {end:%b %Y}")
             st.rerun()
     if clear:
         events.clear_baseline(eng, SCOPE)
+        auth.record("baseline", f"{SCOPE}: cleared")
         st.rerun()
 
     st.markdown(
@@ -246,6 +259,7 @@ def declarations(ctx: DAContext) -> None:
             )
             if c2.button("Delete", key="da_del_button"):
                 events.delete_event(eng, int(pick))
+                auth.record("events", f"{SCOPE}: deleted {_event_text(own, pick)}")
                 st.rerun()
     with st.form("da_event", clear_on_submit=True):
         c1, c2, c3 = st.columns([1, 1, 2])
@@ -254,6 +268,7 @@ def declarations(ctx: DAContext) -> None:
         text = c3.text_input("Label", placeholder="e.g. New DA risk-assessment process")
         if st.form_submit_button("Add event") and text.strip():
             events.add_event(eng, month, text, scope=SCOPE, kind=kind)
+            auth.record("events", f"{SCOPE}: added {kind} {month:%b %Y}: {text.strip()}")
             st.rerun()
 
 

@@ -12,6 +12,7 @@ from csp_dash.analysis.periods import label
 from csp_dash.hotspots import appendix as hotspot_appendix
 from csp_dash.hotspots.analysis import HotspotQuery, HotspotResult
 from csp_dash.hotspots.appendix import NOT_FOR_PUBLIC, appendix_stamp
+from csp_dash.ui import auth
 from csp_dash.ui.downloads import (
     CSV_MIME,
     XLSX_MIME,
@@ -244,6 +245,10 @@ def appendix_section(
     categories: tuple[str, ...],
     harm_stamp: str,
 ) -> None:
+    if not auth.allowed("view_appendices"):  # checked again: the tab is hidden from public
+        st.info("The appendices are for partners: sign in to see them.")
+        return
+    auth.record_view("Hotspot appendices")
     one = result.unit_word[:-1] if result.unit_word.endswith("s") else result.unit_word
     st.warning(
         f"**{NOT_FOR_PUBLIC}.** Appendices by {one} are for partners only; every file carries "
@@ -289,7 +294,8 @@ def _lazy_downloads(make, name: str, stamp: list[str], key: str) -> None:
     with st.container(horizontal=True, gap="small"):
         st.download_button(
             "CSV",
-            data=lambda: export.to_csv_bytes(make(), stamp=stamp),
+            data=auth.audited(lambda: export.to_csv_bytes(make(), stamp=stamp), f"{stem}.csv",
+                              stamp),
             file_name=f"{stem}.csv",
             mime=CSV_MIME,
             key=f"{key}_csv",
@@ -299,7 +305,8 @@ def _lazy_downloads(make, name: str, stamp: list[str], key: str) -> None:
         )
         st.download_button(
             "XLSX",
-            data=lambda: export.to_xlsx_bytes(make(), sheet=name[:31], stamp=stamp),
+            data=auth.audited(lambda: export.to_xlsx_bytes(make(), sheet=name[:31], stamp=stamp),
+                              f"{stem}.xlsx", stamp),
             file_name=f"{stem}.xlsx",
             mime=XLSX_MIME,
             key=f"{key}_xlsx",

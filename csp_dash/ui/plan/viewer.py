@@ -1,18 +1,12 @@
-"""Who is viewing the Action plan page: their role and organisation, from ONE function.
-
-TODO(lead, issue 13): connect ``viewer()`` to ``csp_dash.ui.auth.current_role()`` and
-``current_user()`` (its organisation) when the roles land, and delete the session-state stub.
-Every edit is checked on the server against this viewer (``plan.model.can_edit``).
-"""
+"""Who is viewing the Action plan page: their role and organisation, decided on the server
+(csp_dash.ui.auth). Every edit is checked against this viewer (``plan.model.can_edit``)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-import streamlit as st
-
-# Stub only: tests (and the lead, until issue 13 lands) set these in the session state.
-STUB_ROLE_KEY, STUB_ORG_KEY = "plan_viewer_role", "plan_viewer_org"
+from csp_dash.access.roles import Role
+from csp_dash.ui.auth import current_user
 
 
 @dataclass(frozen=True)
@@ -22,8 +16,7 @@ class Viewer:
 
 
 def viewer() -> Viewer:
-    """The current viewer. STUB: an analyst unless the session state says otherwise."""
-    role = st.session_state.get(STUB_ROLE_KEY, "analyst")
-    if role not in ("analyst", "partner", "public"):
-        role = "public"  # an unknown role sees only what the public may see
-    return Viewer(role, st.session_state.get(STUB_ORG_KEY) or None)
+    user = current_user()
+    if user.role >= Role.ANALYST:
+        return Viewer("analyst", user.org)
+    return Viewer("partner" if user.role == Role.PARTNER else "public", user.org)

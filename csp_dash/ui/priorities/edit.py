@@ -20,6 +20,7 @@ from csp_dash.priorities.candidates import (
 )
 from csp_dash.priorities.models import reset_model, save_model, set_analyst_scores
 from csp_dash.priorities.workshop.sessions import DIMENSION_HELP
+from csp_dash.ui import auth
 from csp_dash.ui import cached as data
 from csp_dash.ui.priorities.data import datasets
 from csp_dash.ui.state import db_url, engine
@@ -72,6 +73,7 @@ def _link_picker(
 
 def candidates_editor() -> None:
     """List candidates, add a free-text issue, relink, retire or restore."""
+    auth.require("edit_priorities")
     cands = list_candidates(engine(), include_retired=True)
     options = _series_options()
     shown = cands.assign(status=cands["active"].map({True: "active", False: "retired"}))
@@ -128,6 +130,7 @@ def candidates_editor() -> None:
 
 def scores_editor(bundle: dict) -> None:
     """Per candidate: each dimension's proposal with its evidence, and the analyst's override."""
+    auth.require("edit_priorities")
     cands, model, props = bundle["candidates"], bundle["model"], bundle["proposals"]
     if cands.empty:
         st.info("No candidates yet.")
@@ -165,12 +168,14 @@ def scores_editor(bundle: dict) -> None:
         if st.form_submit_button("Save scores", icon=":material/save:"):
             scores = {d: (None if v == USE_DATA else float(v)) for d, v in chosen.items()}
             set_analyst_scores(engine(), cid, scores, model, note=note or None)
+            auth.record("scoring_model", f"analyst scores for {labels[cid]}")
             st.toast(f"Saved the scores for {labels[cid]}")
             st.rerun()
 
 
 def model_editor(model: ScoringModel) -> None:
     """Edit and store the weights, position direction and scales."""
+    auth.require("edit_scoring_model")
     st.caption(
         "The model is stored and used by every page and by new workshops (a workshop "
         "keeps the model it opened with)."
@@ -225,6 +230,7 @@ def model_editor(model: ScoringModel) -> None:
             except (ValueError, TypeError) as exc:
                 st.error(f"Not saved: {exc}")
             else:
+                auth.record("scoring_model", f"saved: {new}")
                 st.toast("Scoring model saved")
                 st.rerun()
     if st.button("Reset to the defaults", key="pm_reset", icon=":material/restart_alt:"):
@@ -233,4 +239,5 @@ def model_editor(model: ScoringModel) -> None:
         except ValueError as exc:
             st.error(str(exc))
         else:
+            auth.record("scoring_model", "reset to the defaults")
             st.rerun()

@@ -13,6 +13,7 @@ from csp_dash.db.queries import area_options, cube_layers
 from csp_dash.ingest.errors import IngestError
 from csp_dash.ingest.survey import ingest_survey, list_surveys
 from csp_dash.priorities.concern import FEW_ANSWERS
+from csp_dash.ui import auth
 from csp_dash.ui.downloads import chart_downloads, table_downloads
 from csp_dash.ui.priorities.data import concern_tables
 from csp_dash.ui.state import data_changed, engine
@@ -127,6 +128,7 @@ def concern_section(url: str, survey_id: str | None, model: ScoringModel) -> Non
 
 def survey_upload() -> None:
     """Upload a survey CSV and load it through the survey import."""
+    auth.require("upload_data")
     with st.expander("Load a consultation survey", icon=":material/upload:"):
         st.caption(
             "A CSV with one row per respondent: their area (estate name or code) and a "

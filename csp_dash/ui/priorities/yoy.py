@@ -7,6 +7,7 @@ import streamlit as st
 
 from csp_dash.ingest.errors import IngestError
 from csp_dash.priorities.agreed import agreed_years, import_agreed_list, year_on_year
+from csp_dash.ui import auth
 from csp_dash.ui.downloads import table_downloads
 from csp_dash.ui.state import engine
 
@@ -79,6 +80,7 @@ def yoy_section(year: int | None = None, key: str = "yoy") -> None:
 
 def agreed_upload() -> None:
     """Import an agreed list (e.g. last year's) from a CSV."""
+    auth.require("upload_data")
     with st.expander("Import an agreed list", icon=":material/upload:"):
         st.caption(
             "A CSV with a 'priority' column in rank order (or a 'rank' column), an "

@@ -9,7 +9,7 @@ from csp_dash import harm
 from csp_dash.analysis.periods import comparison_window, missing_months, window
 from csp_dash.overview.comparison import window_label
 from csp_dash.trends.view import harm_ranking
-from csp_dash.ui import charts
+from csp_dash.ui import auth, charts
 from csp_dash.ui.downloads import chart_with_downloads, rows_height, table_with_downloads
 from csp_dash.ui.state import engine
 from csp_dash.ui.trends.data import TrendContext, clear_weights, harm_weights
@@ -118,6 +118,8 @@ def harm_tab(ctx: TrendContext, scheme: str, weights: pd.Series, edited: list[st
 
 def weights_editor(scheme: str, weights: pd.Series, edited: list[str]) -> None:
     """Edit the weights for a scheme in a table; saved edits are stored, reset restores them."""
+    if not auth.allowed("edit_weights"):  # others see the weights in use, not the editor
+        return
     with st.expander(f"Edit the weights: {harm.SCHEMES[scheme]}", icon=":material/tune:"):
         defaults = harm.default_weights(scheme)
         df = pd.DataFrame(
@@ -154,11 +156,13 @@ def weights_editor(scheme: str, weights: pd.Series, edited: list[str]) -> None:
             except ValueError as exc:
                 st.error(str(exc))
                 return
+            auth.record("weights", f"{scheme}: saved {len(new)} weights")
             clear_weights()
             st.rerun()
         if c2.button(
             "Reset to default", key="harm_reset", icon=":material/restart_alt:", disabled=not edited
         ):
             harm.reset_weights(engine(), scheme)
+            auth.record("weights", f"{scheme}: reset to the defaults")
             clear_weights()
             st.rerun()

@@ -11,11 +11,13 @@ from csp_dash.priorities.agreed import AgreedItem, agreed_list, record_agreed_li
 from csp_dash.priorities.workshop.onepage import ranking_with_volume
 from csp_dash.priorities.workshop.results import WorkshopResults, ranking_table, summary_display
 from csp_dash.priorities.workshop.sessions import Workshop, get_workshop, set_status
+from csp_dash.ui import auth
 from csp_dash.ui.downloads import table_downloads
 from csp_dash.ui.priorities.data import results
 from csp_dash.ui.priorities.views import TABLE_COLUMNS, formula, matrix_section
 from csp_dash.ui.state import db_url, engine
-from csp_dash.ui.workshop.setup import choose_workshop, participant_url
+from csp_dash.ui.workshop.links import participant_link, qr_png
+from csp_dash.ui.workshop.setup import choose_workshop
 
 REFRESH = "5s"
 NAMES_STAMP = "Contains partners' names and comments: for the partnership only, not for publication"
@@ -27,21 +29,34 @@ def header(ws: Workshop) -> None:
     st.caption(f"Year {ws.year} · opened {ws.opened_at:%d %b %Y %H:%M} · {status}")
     if ws.evidence_note:
         st.caption(f"Evidence frozen at opening: {ws.evidence_note}")
-    link = participant_url(ws.workshop_id)
     if ws.is_open:
-        st.markdown(
-            "**Participant link**: share it on screen or by email; partners open it on a "
-            "laptop or phone."
-        )
-        st.code(link, language=None)
+        participant_panel(ws.workshop_id)
     c1, c2 = st.columns(2)
     if c1.button("All workshops", key="wf_back", icon=":material/arrow_back:", type="tertiary"):
         choose_workshop(None)
     if not ws.is_open and c2.button(
         "Reopen for scoring", key="wf_reopen", icon=":material/lock_open:", type="tertiary"
     ):
+        auth.require("run_workshop")
         set_status(engine(), ws.workshop_id, "open")
+        auth.record("workshop", f"reopened {ws.workshop_id}")
         st.rerun()
+
+
+def participant_panel(workshop_id: str) -> None:
+    """The signed participant link and its QR code, for the room's screen."""
+    link, why = participant_link(workshop_id)
+    if link is None:
+        st.warning(why, icon=":material/link_off:")
+        return
+    c1, c2 = st.columns([3, 1])
+    c1.markdown(
+        "**Participant link**: show the QR code on screen or share the link by email; "
+        "partners open it on a laptop or phone. It lets them score this workshop only, until "
+        "it closes or the link expires."
+    )
+    c1.code(link, language=None)
+    c2.image(qr_png(link), caption="Scan to score", width=180)
 
 
 def _disagreement(res: WorkshopResults) -> None:
@@ -188,6 +203,7 @@ def close_form(ws: Workshop, res: WorkshopResults) -> None:
         AgreedItem(p or "", r, scores.get(p) if p in scores else None)
         for p, r in zip(picks, reasons, strict=True)
     ]
+    auth.require("run_workshop")
     try:
         record_agreed_list(
             engine(), ws.year, items, ws.workshop_id, need_rationale=True, close=True
@@ -195,4 +211,5 @@ def close_form(ws: Workshop, res: WorkshopResults) -> None:
     except ValueError as exc:
         st.error(f"Not saved: {exc}.")
         return
+    auth.record("workshop", f"closed {ws.workshop_id} with {len(items)} agreed priorities")
     st.rerun()

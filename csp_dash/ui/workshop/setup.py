@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import date
-from urllib.parse import urlencode, urlsplit
 
 import streamlit as st
 
@@ -16,35 +15,28 @@ from csp_dash.priorities.workshop.sessions import (
     open_workshop,
 )
 from csp_dash.priorities.workshop.submissions import participants
+from csp_dash.ui import auth
 from csp_dash.ui.filters import Filters, area_label
 from csp_dash.ui.priorities.data import assessment, snapshot
 from csp_dash.ui.priorities.survey import survey_picker
 from csp_dash.ui.state import engine
 
-PARTICIPANT = "participant"
-FACILITATOR = "facilitator"
 
+def read_params() -> str | None:
+    """The workshop id for the facilitator's view (``w``, kept in the session).
 
-def read_params() -> tuple[str | None, str]:
-    """The workshop id (``w``, kept in the session) and the role, read from the link each run.
-
-    Only a link saying role=participant opens the participant view: the participant view never
-    rewrites the address bar, while a facilitator who tried the link and then used the menu
-    gets their own view back.
+    The address bar grants nothing here: the page shows this view only to a role that may run
+    workshops, and participants come in with a signed token (ui/workshop/links.py).
     """
-    qp = st.query_params
-    if qp.get("w"):
-        st.session_state["ws_id"] = qp["w"]
-    role = PARTICIPANT if qp.get("role") == PARTICIPANT else FACILITATOR
-    return st.session_state.get("ws_id"), role
+    if st.query_params.get("w"):
+        st.session_state["ws_id"] = st.query_params["w"]
+    return st.session_state.get("ws_id")
 
 
-def keep_params(workshop_id: str | None, role: str) -> None:
-    """Put w and role back in the address bar (the shared filters rewrite it)."""
+def keep_params(workshop_id: str | None) -> None:
+    """Put w back in the address bar (the shared filters rewrite it)."""
     if workshop_id and st.query_params.get("w") != workshop_id:
         st.query_params["w"] = workshop_id
-    if workshop_id and role == PARTICIPANT and st.query_params.get("role") != role:
-        st.query_params["role"] = role
 
 
 def choose_workshop(workshop_id: str | None) -> None:
@@ -58,19 +50,6 @@ def choose_workshop(workshop_id: str | None) -> None:
     st.rerun()
 
 
-def participant_url(workshop_id: str) -> str:
-    """The link partners open: this server's /workshop page with w and role=participant."""
-    query = urlencode({"w": workshop_id, "role": PARTICIPANT})
-    try:
-        url = st.context.url or ""
-    except AttributeError:  # older Streamlit
-        url = ""
-    parts = urlsplit(url)
-    if parts.scheme and parts.netloc:
-        return f"{parts.scheme}://{parts.netloc}/workshop?{query}"
-    return f"/workshop?{query}"
-
-
 def _default_year() -> int:
     years = agreed_years(engine())
     return years[0] + 1 if years else date.today().year
@@ -78,6 +57,7 @@ def _default_year() -> int:
 
 def open_form(f: Filters) -> None:
     """Open a workshop for a year: freeze candidates, evidence and model, then show it."""
+    auth.require("run_workshop")
     st.subheader("Open a workshop")
     st.caption(
         f"The evidence partners see is frozen when the workshop opens: the {f.length} "
@@ -126,6 +106,7 @@ def open_form(f: Filters) -> None:
         except ValueError as exc:
             st.error(str(exc))
             return
+        auth.record("workshop", f"opened {wid}: {title}")
         choose_workshop(wid)
 
 

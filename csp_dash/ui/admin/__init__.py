@@ -1,0 +1,1 @@
+"""The Admin page: the allowlist of roles and the audit log."""
