@@ -5,12 +5,19 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 
-# Debian's Chromium for the browser tests (Playwright cannot download its own browser here).
-if [ ! -x /usr/bin/chromium ]; then
+# Debian packages the tests need: Chromium for the browser tests (Playwright cannot download
+# its own browser here), poppler-utils (pdftotext, pdftoppm) to read reports back, and the Pango
+# libraries and a font WeasyPrint renders PDFs with.
+DEBS="chromium poppler-utils libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core"
+missing=""
+for deb in $DEBS; do
+  dpkg -s "$deb" >/dev/null 2>&1 || missing="$missing $deb"
+done
+if [ -n "$missing" ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
-    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $missing >/dev/null
   else
-    echo "note: /usr/bin/chromium is missing and we are not root: browser tests will skip" >&2
+    echo "note: missing Debian packages:$missing (not root): the tests that need them skip" >&2
   fi
 fi
 
