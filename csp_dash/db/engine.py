@@ -9,13 +9,19 @@ from sqlalchemy import Engine, create_engine, insert, select, update
 from sqlalchemy.engine import make_url
 
 from csp_dash import config
-from csp_dash.db import schema_partner, schema_priorities, schema_shared, schema_trends
+from csp_dash.db import (
+    schema_partner,
+    schema_priorities,
+    schema_report,
+    schema_shared,
+    schema_trends,
+)
 from csp_dash.db.schema import SCHEMA_VERSION, category_themes, metadata, schema_meta
 from csp_dash.vocab import DEFAULT_THEMES
 
 # Each feature keeps its tables in its own module on the shared metadata: imported here, so
 # a renamed module fails at import instead of silently leaving its tables out.
-TABLE_MODULES = [schema_shared, schema_trends, schema_partner, schema_priorities]
+TABLE_MODULES = [schema_shared, schema_trends, schema_partner, schema_priorities, schema_report]
 
 
 def make_engine(url: str | None = None) -> Engine:
