@@ -16,6 +16,7 @@ PAGES = [
     ("domestic_abuse.py", "Domestic abuse", ":material/shield_person:", "domestic-abuse"),
     ("priorities.py", "Priorities", ":material/format_list_numbered:", "priorities"),
     ("workshop.py", "Workshop", ":material/groups:", "workshop"),
+    ("report.py", "Report", ":material/description:", "report"),
     ("data.py", "Data", ":material/database:", "data"),
 ]
 
