@@ -12,7 +12,7 @@ from csp_dash.report.model import PARTNERS, Figure, Narrative, Paragraph, Report
 from csp_dash.report.narrative import revert, save_edit
 from csp_dash.ui.state import demo_label, engine
 
-EDITION_LABELS = {"public": "Public edition", PARTNERS: "Partners edition (not for public)"}
+EDITION_LABELS = {"public": "Public", PARTNERS: "Partners"}
 
 
 def current_role() -> str:
