@@ -30,7 +30,7 @@ h1.first, .cover h1 { page-break-before: avoid; }
 h2 { font-size: 13pt; color: #08519c; } h3 { font-size: 11pt; }
 .cover { page-break-after: always; } .cover .title { font-size: 26pt; color: #08306b; }
 .lead { font-weight: bold; } .note { font-size: 8.5pt; color: #444; }
-table { border-collapse: collapse; width: 100%; margin: 4pt 0 8pt; font-size: 8.5pt; }
+table { border-collapse: collapse; width: 100%; table-layout: fixed; margin: 4pt 0 8pt; font-size: 8.5pt; }
 caption { text-align: left; font-weight: bold; padding-bottom: 3pt; }
 th { background: #deebf7; text-align: left; } th, td { border: 0.5pt solid #9ecae1; padding: 2pt 4pt; }
 thead { display: table-header-group; }

@@ -33,10 +33,11 @@ class Figure:
     _svg: str | None = field(default=None, repr=False)
 
     def png(self) -> bytes:
+        # Rasterise the SVG rather than run the chart's Vega again: one layout per chart.
         if self._png is None:
-            from csp_dash.export import chart_png
+            import vl_convert as vlc
 
-            self._png = chart_png(self.chart, scale=2)
+            self._png = vlc.svg_to_png(self.svg(), scale=2)
         return self._png
 
     def svg(self) -> str:
