@@ -22,6 +22,7 @@ from csp_dash.ingest.partner import cli as partner_cli
 from csp_dash.overview import cli as overview_cli
 from csp_dash.plan import cli as plan_cli
 from csp_dash.priorities import cli as priorities_cli
+from csp_dash.report import cli as report_cli
 from csp_dash.trends import cli as trends_cli
 
 
@@ -137,7 +138,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 # Each feature adds its own commands: a module with register(sub, ingest_sub, add), listed here.
 COMMAND_MODULES = [district_cli, overview_cli, trends_cli, hotspots_cli, partner_cli, priorities_cli,
-                   fetch_cli, horizon_cli, plan_cli]
+                   fetch_cli, horizon_cli, plan_cli, report_cli]
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -15,6 +15,7 @@ from csp_dash.db import (
     schema_partner,
     schema_plan,
     schema_priorities,
+    schema_report,
     schema_shared,
     schema_trends,
 )
@@ -24,7 +25,7 @@ from csp_dash.vocab import DEFAULT_THEMES
 # Each feature keeps its tables in its own module on the shared metadata: imported here, so
 # a renamed module fails at import instead of silently leaving its tables out.
 TABLE_MODULES = [schema_shared, schema_trends, schema_partner, schema_priorities,
-                 schema_district, schema_plan, schema_access]
+                 schema_district, schema_plan, schema_access, schema_report]
 
 
 def make_engine(url: str | None = None) -> Engine:

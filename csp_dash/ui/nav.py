@@ -21,6 +21,7 @@ PAGES = [
      "public"),
     ("priorities.py", "Priorities", ":material/format_list_numbered:", "priorities", "public"),
     ("workshop.py", "Workshop", ":material/groups:", "workshop", "partner"),
+    ("report.py", "Report", ":material/description:", "report", "partner"),
     ("action_plan.py", "Action plan", ":material/checklist:", "action-plan", "public"),
     ("data.py", "Data", ":material/database:", "data", "analyst"),
     ("admin.py", "Admin", ":material/admin_panel_settings:", "admin", "admin"),
