@@ -129,20 +129,23 @@ def test_cube_equals_a_pandas_group_by(loaded):
     assert (
         rows["lon"].isna().sum() > 30 and rows["estate"].isna().sum() > 100
     )  # data exercises both
-    assert _cube_rows(engine, "all") == _expected(rows, None)
+    # No district and no LSOAs loaded: "all" is every located record; the rest has its own line.
+    located = rows["lon"].notna()
+    assert _cube_rows(engine, "all") == _expected(rows[located], None)
+    assert _cube_rows(engine, "_no_location") == _expected(rows[~located], None)
     assert _cube_rows(engine, "lsoa") == _expected(rows, "lsoa")
     assert _cube_rows(engine, "estate") == _expected(rows, "estate")
     assert _cube_rows(engine, "h3") == _expected(rows, "h3")
     assert rows["h3"].nunique() > 20  # many cells, so the check has teeth
     with engine.connect() as conn:
         layers = set(conn.execute(select(cube.c.layer).distinct()).scalars())
-    assert layers == {"all", "lsoa", "estate", "h3"}
+    assert layers == {"all", "lsoa", "estate", "h3", "_no_location"}
 
 
 def test_cube_counts_groupings(loaded):
     engine, rows = loaded
     got = queries.cube_counts(engine)  # default: month x category over the whole area
-    want = rows.groupby(["month", "category"]).size().reset_index(name="count")
+    want = rows[rows["lon"].notna()].groupby(["month", "category"]).size().reset_index(name="count")
     pd.testing.assert_frame_equal(got, want, check_dtype=False)
     got = queries.cube_counts(engine, layer="estate", by=["area", "theme"])
     want = (
@@ -178,7 +181,8 @@ def test_cube_counts_filters(loaded):
     assert got["month"].dt.strftime("%Y-%m").tolist() == ["2018-02", "2018-03"]
     got = queries.cube_counts(engine, by=["category"], end=date(2018, 1, 1))
     assert got.set_index("category")["count"].to_dict() == (
-        rows[rows["month"] == "2018-01-01"].groupby("category").size().to_dict()
+        rows[(rows["month"] == "2018-01-01") & rows["lon"].notna()].groupby("category").size()
+        .to_dict()
     )
     got = queries.cube_counts(
         engine, layer="lsoa", by=["area"], areas_in=["E01000002", "E01000003"]
@@ -194,6 +198,7 @@ def test_theme_grouping_follows_the_editable_table(loaded):
     with engine.begin() as conn:
         conn.execute(delete(category_themes).where(category_themes.c.category == "Drugs"))
     got = queries.cube_counts(engine, by=["theme"]).set_index("theme")["count"].to_dict()
+    rows = rows[rows["lon"].notna()]
     want = rows["theme"].where(rows["category"] != "Drugs", "Unmapped").value_counts().to_dict()
     assert got == want and got["Unmapped"] == (rows["category"] == "Drugs").sum()
 

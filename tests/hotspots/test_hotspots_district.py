@@ -22,6 +22,7 @@ from shapely.geometry import box
 from csp_dash.analysis.concentration import share_for
 from csp_dash.analysis.gistar import fdr_bh
 from csp_dash.cli import commands as cli
+from csp_dash.district import declare
 from csp_dash.harm import default_weights
 from csp_dash.hotspots.analysis import HotspotQuery, analyse, build_domain
 from csp_dash.hotspots.appendix import NOT_FOR_PUBLIC, TOTAL, appendix_stamp, appendix_tables
@@ -213,14 +214,17 @@ def test_resolution_8_counts_equal_an_independent_h3_grouping(district):
     assert set(cell_universe(engine, CURRENT, 8, hull)) >= set(result.table.index)
 
 
-def test_profile_matches_the_estate_and_the_district(district):
+def test_profile_matches_the_estate_and_the_district(district, tmp_path):
     engine, recs = district
+    # Declared from its boundary: every record of an LSOA mostly inside it is the district's
+    # (here all records carry one LSOA code, the point beyond the boundary's included).
+    declare.from_boundary(engine, tmp_path / "district.geojson", "Testvale")
     result = analyse(engine, _query(), default_weights("css"))
     prof = estate_profile(engine, result, "EST00", default_weights("css"))
     s = prof.summary
-    in_2024 = recs[(recs["month"].str[:4] == "2024") & recs["estate"].notna()]
+    in_2024 = recs[(recs["month"].str[:4] == "2024") & recs["lon"].notna()]
     assert s["area"]["count"] == 30 and s["area"]["previous"] == 10
-    assert s["district"]["count"] == len(in_2024)  # the district layer's own total
+    assert s["district"]["count"] == len(in_2024)  # the district's own total
     assert s["share_of_district"] == pytest.approx(30 / len(in_2024))
     assert prof.district == "Testvale" and s["rank_count"] == 1 and s["n_areas"] == 16
     cats = prof.categories.set_index("category")

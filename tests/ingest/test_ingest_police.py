@@ -86,8 +86,11 @@ def test_one_file_rows_no_location_and_asb_without_crime_id(engine, tmp_path: Pa
     ]
     assert pd.to_datetime(got["month"]).dt.strftime("%Y-%m").unique().tolist() == ["2018-01"]
     assert queries.load_summary(engine) == {"rows": 3, "no_location": 1, "rejected": 0, "files": 1}
-    # The no-location row still counts in the whole-area total, but in no LSOA.
-    assert _all_total(engine) == 3
+    # The no-location row is counted on its own line: in no area figure, the whole area's
+    # included (docs/methods.md, "The district").
+    assert _all_total(engine) == 2
+    no_loc = queries.cube_counts(engine, layer="_no_location", by=[])
+    assert no_loc["count"].tolist() == [1]
     lsoa = queries.cube_counts(engine, layer="lsoa", by=["area"])
     assert lsoa.to_dict("records") == [{"area": "E01000001", "count": 2}]
 
@@ -124,7 +127,7 @@ def test_several_files_in_one_call(engine, tmp_path: Path):
     ]
     assert report.total("rows") == 12 and report.total("no_location") == 3
     by_month = queries.cube_counts(engine, by=["month"])
-    assert by_month["count"].tolist() == [3, 4, 5]
+    assert by_month["count"].tolist() == [2, 3, 4]  # located rows; one a month has no location
 
 
 def test_a_folder_is_searched_and_other_files_skipped(engine, tmp_path: Path):
@@ -205,7 +208,7 @@ def test_a_changed_file_replaces_the_old_one(engine, tmp_path: Path):
     ]
     cats = queries.cube_counts(engine, by=["month", "category"])
     assert cats.assign(month=cats["month"].dt.strftime("%Y-%m")).values.tolist() == [
-        ["2018-01", "Drugs", 3],
+        ["2018-01", "Drugs", 2],  # the third new row has no location: not in area figures
         ["2018-02", "Burglary", 2],
     ]
 
