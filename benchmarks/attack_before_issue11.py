@@ -3,15 +3,18 @@ public_window_sums) for every period end and estate, then attack. Run at that co
   git stash; python benchmarks/attack_before_issue11.py  (needs a demo DuckDB; ~30 min
   on a loaded machine). Printed: recovered, hidden: (941, 941)."""
 import sys
+
 import pandas as pd
+
 sys.path.insert(0, "tests")
-from disclosure_attacker import LinearAttacker, recovered, TOTAL
-from csp_dash.db.engine import make_engine
+from disclosure_attacker import TOTAL, LinearAttacker, recovered
+
 from csp_dash.db import queries
 from csp_dash.db.cube import ALL_LAYER
-from csp_dash.domestic_abuse.baseline import monthly_series, year_on_year
-from csp_dash.disclosure.release import release_table, protect, visible_series, OUTSIDE
+from csp_dash.db.engine import make_engine
 from csp_dash.disclosure.public_figures import public_window_sums
+from csp_dash.disclosure.release import protect, release_table, visible_series
+from csp_dash.domestic_abuse.baseline import monthly_series, year_on_year
 
 e = make_engine("duckdb:////tmp/wt11/demo.duckdb")
 src = "police_da/domestic"
@@ -39,7 +42,7 @@ for length in (12,):
             shown = visible_series(rel, row)
             y = year_on_year(series, end.date(), [], length=length)
             sums = public_window_sums(series, shown, rel, area_row, [y.current_window, y.previous_window])
-            for w, v in zip([y.current_window, y.previous_window], sums):
+            for w, v in zip([y.current_window, y.previous_window], sums, strict=False):
                 ms = [m for m in months if pd.Timestamp(w[0]) <= m <= pd.Timestamp(w[1])]
                 if v is not None and ms:
                     att.add_sum(row, ms, v)
