@@ -4,7 +4,7 @@ import streamlit as st
 
 from csp_dash.db import queries
 from csp_dash.fetch.district import stored_spec
-from csp_dash.ui import components
+from csp_dash.ui import components, tables
 from csp_dash.ui.auth import allowed, require
 from csp_dash.ui.data import partner_upload, uploads
 from csp_dash.ui.data.coverage import coverage_grid
@@ -52,7 +52,7 @@ else:
         "name_field": "Name field", "population_source": "Population source",
         "population": "Residents", "areas_with_population": "Areas with population",
         "loaded_at": "Loaded"})
-    st.dataframe(shown, hide_index=True, width="stretch",
+    tables.dataframe(shown, hide_index=True, width="stretch",
                  column_config={"Residents": st.column_config.NumberColumn(format="localized")})
     st.caption("Estate and ward populations without their own figures are interpolated from LSOA "
                "populations by area of overlap: an LSOA's residents are shared out in proportion to the "
@@ -61,7 +61,7 @@ else:
 rej = queries.reject_sample(eng)
 if not rej.empty:
     with st.expander(f"Rejected rows ({summary['rejected']:,}; first {len(rej)} shown)"):
-        st.dataframe(rej, hide_index=True, width="stretch")
+        tables.dataframe(rej, hide_index=True, width="stretch")
 
 st.subheader("Load data")
 t1, t2, t3, t4, t5 = st.tabs(["police.uk files", "Boundaries", "Population", "Partner data",

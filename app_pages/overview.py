@@ -4,7 +4,7 @@ import streamlit as st
 
 from csp_dash.overview.comparison import compare_periods
 from csp_dash.ui import cached as data
-from csp_dash.ui import components
+from csp_dash.ui import components, tables
 from csp_dash.ui.filters import area_label, sidebar_filters
 from csp_dash.ui.trends.data import loaded_months
 from csp_dash.ui.trends.headlines import headline_list
@@ -39,9 +39,9 @@ for i, (name, row) in enumerate(theme_rows.iterrows()):
     components.change_tile(tcols[i % len(tcols)], name, row, cmp.comparable, cmp.previous_label)
 
 st.subheader("By theme")
-st.dataframe(components.change_table(cmp.themes, "theme", cmp.current_label, cmp.previous_label),
+tables.dataframe(components.change_table(cmp.themes, "theme", cmp.current_label, cmp.previous_label),
              hide_index=True, column_config=components.CHANGE_COLUMNS, width="stretch")
 st.subheader("By category")
 cats = cmp.categories.sort_values(["theme", "category"])
-st.dataframe(components.change_table(cats, "category", cmp.current_label, cmp.previous_label),
+tables.dataframe(components.change_table(cats, "category", cmp.current_label, cmp.previous_label),
              hide_index=True, column_config=components.CHANGE_COLUMNS, width="stretch")

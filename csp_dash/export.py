@@ -14,6 +14,7 @@ import csv
 import datetime as dt
 import io
 import math
+import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -42,6 +43,17 @@ def neutralise_cell(value: Any) -> Any:
     if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
         return "'" + value
     return value
+
+
+_PLAIN_NUMBER = re.compile(r"[+-]?\d[\d,]*(\.\d+)?%?")
+
+
+def display_safe(value: Any) -> Any:
+    """``neutralise_cell`` for tables drawn on a page: a signed number such as "-3" or
+    "+1.5%" is not a formula and keeps its look; anything else starting like one is quoted."""
+    if isinstance(value, str) and _PLAIN_NUMBER.fullmatch(value):
+        return value
+    return neutralise_cell(value)
 
 
 def _stamp_line(line: str) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from pathlib import Path
 
-from sqlalchemy import Engine, create_engine, insert, select, update
+from sqlalchemy import Engine, create_engine, insert, select, text, update
 from sqlalchemy.engine import make_url
 
 from csp_dash import config
@@ -40,6 +40,7 @@ def make_engine(url: str | None = None) -> Engine:
 def init_db(engine: Engine) -> None:
     """Create missing tables, seed defaults and record the schema version; safe to repeat."""
     metadata.create_all(engine, checkfirst=True)
+    _add_missing_columns(engine)
     with engine.begin() as conn:
         version = conn.execute(
             select(schema_meta.c.value).where(schema_meta.c.key == "schema_version")
@@ -60,6 +61,19 @@ def init_db(engine: Engine) -> None:
                 {"category": c, "theme": t, "sort_order": i}
                 for i, (c, t) in enumerate(DEFAULT_THEMES.items())
             ])
+
+
+
+
+def _add_missing_columns(engine: Engine) -> None:
+    """ALTER TABLE ... ADD COLUMN for columns a newer schema added (create_all never alters)."""
+    for module in TABLE_MODULES:
+        for table, column, sql_type in getattr(module, "ADDED_COLUMNS", []):
+            with engine.connect() as conn:  # portable: DuckDB's inspector lacks get_columns
+                have = set(conn.execute(select(text("*")).select_from(table).limit(0)).keys())
+            if column not in have:
+                with engine.begin() as conn:  # names are ours, never user input
+                    conn.execute(text(f"ALTER TABLE {table.name} ADD COLUMN {column} {sql_type}"))
 
 
 DEMO_FLAG = "demo_dataset"  # schema_meta key: set while (and after) the demo is loaded

@@ -6,7 +6,18 @@ coordinates only as a location key rounded at import, and rejected rows without 
 
 from __future__ import annotations
 
-from sqlalchemy import BigInteger, Column, Date, DateTime, Index, Integer, String, Table, Text
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Column,
+    Date,
+    DateTime,
+    Index,
+    Integer,
+    String,
+    Table,
+    Text,
+)
 
 from csp_dash.db.schema import metadata
 
@@ -21,7 +32,13 @@ partner_datasets = Table(
     # HMAC of a fixed text under the pseudonym secret: detects a changed secret, reveals nothing
     Column("secret_check", String(64)),
     Column("updated_at", DateTime, nullable=False),
+    # Published only through the disclosure release (docs/methods.md, "Disclosure control").
+    # Set at import; NULL (a database from before the column) means the default by name.
+    Column("sensitive", Boolean),
 )
+
+# Columns added after the first release: init_db adds them to an existing table.
+ADDED_COLUMNS = [(partner_datasets, "sensitive", "BOOLEAN")]
 
 # The ingest log: one row per loaded file version; the unit of idempotency.
 partner_files = Table(

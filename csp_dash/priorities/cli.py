@@ -81,8 +81,12 @@ def cmd_priorities(args: argparse.Namespace) -> int:
                 scheme=args.scheme,
                 model=model,
                 length=args.months,
+                public=not args.analyst,
             )
             print(f"# {props.note}", file=sys.stderr)
+            if args.analyst:
+                print("# RESTRICTED: true counts of sensitive datasets; not for public "
+                      "circulation", file=sys.stderr)
         table = display_table(ranked_table(cands, props, analyst_score_grid(engine), model))
     _print(table, args.format)
     return 0
@@ -154,6 +158,9 @@ def register(sub, ingest_sub, add) -> None:
     sp.add_argument("--area")
     sp.add_argument("--scheme", default="css", help="harm weights: css, cchi, equal or custom")
     sp.add_argument("--format", choices=["csv", "json"], default="csv")
+    sp.add_argument("--analyst", action="store_true",
+                    help="true counts of sensitive datasets (RESTRICTED); by default only "
+                    "their public release")
 
     sp = add(sub, "workshop-results", cmd_workshop_results, "A workshop's live ranking or summary")
     sp.add_argument("workshop", help="the workshop id (from its link: ?w=ID)")

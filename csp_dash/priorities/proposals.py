@@ -175,11 +175,15 @@ def propose_from_data(
     scheme: str = "css",
     model: ScoringModel | None = None,
     length: int = 12,
+    public: bool = True,
 ) -> Proposals:
     """Volume, trend, harm and concern proposals for the ``length`` months to ``end``.
 
     Each candidate's comparison is withheld where its own source (police.uk or its partner
-    dataset) has months with no data in either window.
+    dataset) has months with no data in either window. With ``public`` (the default), a
+    candidate linked to a sensitive dataset gets only figures of that dataset's public
+    release (``disclosure.published``): whole area or estate, each window a sum of visible
+    cells, else withheld; ``public=False`` is the restricted analyst view (true counts).
     """
     model = model or ScoringModel()
     ids = pd.Index(candidates["candidate_id"], name="candidate_id")
@@ -190,6 +194,8 @@ def propose_from_data(
     linked = candidates.loc[candidates["series_kind"].notna(), "candidate_id"].tolist()
     yoy, missing = _compare_by_source(engine, candidates, counts, linked, current, previous)
     yoy = yoy.reindex(ids)
+    withheld = _public_counts(engine, candidates, yoy, layer, area, current, previous) \
+        if public else {}
     w = harm.weights(engine, scheme)
     in_current = counts[
         (counts["month"] >= pd.Timestamp(current[0])) & (counts["source"] == POLICE)
@@ -244,9 +250,14 @@ def propose_from_data(
         else f"{text} ({scheme_name})"
         for cid, total, text in zip(ids, harm_total, harm_prop["evidence"], strict=True)
     ]
+    for k, cid in enumerate(ids):
+        if withheld.get(cid) == "all":
+            trend_text[k] = WITHHELD
     evidence = pd.DataFrame(
         {
-            "volume": [t if t == "no data" else f"{t} ({period})" for t in volume["evidence"]],
+            "volume": [WITHHELD if withheld.get(cid) == "all" else
+                       t if t == "no data" else f"{t} ({period})"
+                       for cid, t in zip(ids, volume["evidence"], strict=True)],
             "trend": trend_text,
             "harm": harm_text,
             "concern": concern_text.reindex(ids).to_numpy(),
@@ -261,6 +272,42 @@ def propose_from_data(
         f"harm: {scheme_name}; concern: {survey_note}."
     )
     return Proposals(scores, evidence, facts, note, missing)
+
+
+WITHHELD = "withheld in public: sensitive data not released for this area and period"
+
+
+def _public_counts(engine: Engine, candidates: pd.DataFrame, yoy: pd.DataFrame, layer: str,
+                   area: str | None, current, previous) -> dict:
+    """Blank (in place) what a sensitive dataset's public release does not show: the current
+    count unless the release has it as a sum of visible cells, and likewise the comparison.
+    Returns candidate_id -> "all" (nothing shown) or "previous" (no comparison)."""
+    from csp_dash.disclosure.published import public_release, source_sensitive
+
+    out, releases = {}, {}
+    for row in candidates.itertuples(index=False):
+        if row.series_kind != "dataset" or row.candidate_id not in yoy.index:
+            continue
+        source = row.series_value
+        if source not in releases:
+            releases[source] = (public_release(engine, source)
+                                if source_sensitive(engine, source) else None)
+        rel = releases[source]
+        if rel is None:
+            continue
+        line = rel.row_for(layer, area if layer != ALL_LAYER else None)
+        cur, prev = rel.window_sum(line, *current), rel.window_sum(line, *previous)
+        stats = [c for c in ("previous", "change", "pct", "z") if c in yoy.columns]
+        if cur is None:
+            yoy.loc[row.candidate_id, ["current", *stats]] = np.nan
+            out[row.candidate_id] = "all"
+        elif prev is None:
+            yoy.loc[row.candidate_id, stats] = np.nan
+            yoy.loc[row.candidate_id, "direction"] = NOT_COMPARABLE
+            out[row.candidate_id] = "previous"
+        if "significant" in yoy.columns and row.candidate_id in out:
+            yoy.loc[row.candidate_id, "significant"] = False
+    return out
 
 
 def _compare_by_source(engine: Engine, candidates: pd.DataFrame, counts: pd.DataFrame,

@@ -16,7 +16,7 @@ import pandas as pd
 import streamlit as st
 
 from csp_dash import export
-from csp_dash.ui import auth
+from csp_dash.ui import auth, tables
 
 CSV_MIME = "text/csv"
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -143,5 +143,5 @@ def table_with_downloads(
     dataframe_kwargs.setdefault("width", "stretch")
     view = (df if shown is None else shown).copy(deep=False)
     view.attrs = {}  # pandas metadata (e.g. lists of dates) is not for display
-    st.dataframe(view, **dataframe_kwargs)
+    tables.dataframe(view, **dataframe_kwargs)
     table_downloads(df, name, stamp=stamp, key=key)

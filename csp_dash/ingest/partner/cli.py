@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from pathlib import Path
 
@@ -18,7 +19,7 @@ def cmd_ingest_partner(args: argparse.Namespace) -> int:
     mapping = None
     if args.mapping:
         mapping = PartnerMapping.from_json(Path(args.mapping).read_text(encoding="utf-8"))
-    r = ingest_partner(engine, args.path, args.dataset, mapping)
+    r = ingest_partner(engine, args.path, args.dataset, mapping, sensitive=args.sensitive)
     if r.status == "unchanged":
         print(f"{r.file_name}: unchanged (already loaded into '{r.dataset}' with this mapping)")
         return 0
@@ -34,6 +35,32 @@ def cmd_ingest_partner(args: argparse.Namespace) -> int:
         print(
             f"  ... and {r.rejected - args.show_rejects} more (see the Data page)", file=sys.stderr
         )
+    return 0
+
+
+def cmd_release(args: argparse.Namespace) -> int:
+    """The public release of a dataset, exactly as every public page reads it."""
+    from csp_dash.disclosure.published import public_release
+
+    engine = _engine(args)
+    source = args.dataset
+    if "/" not in source and args.flag is None:  # the DA page's subset, where there is one
+        from csp_dash.db.partner_queries import partner_sources
+
+        if f"{source}/domestic" in set(partner_sources(engine)["source"]):
+            source = f"{source}/domestic"
+    elif "/" not in source and args.flag:
+        source = f"{source}/{args.flag}"
+    rel = public_release(engine, source)
+    long = rel.long()
+    state = "sensitive: suppressed" if rel.sensitive else "not sensitive: true counts"
+    print(f"# public release of {source} ({state}); hidden cells show {rel.label!r}",
+          file=sys.stderr)
+    if args.format == "json":
+        print(json.dumps({"source": source, "sensitive": rel.sensitive, "threshold": rel.limit,
+                          "label": rel.label, "cells": long.to_dict("records")}, indent=1))
+    else:
+        long.to_csv(sys.stdout, index=False)
     return 0
 
 
@@ -93,6 +120,12 @@ def register(sub, ingest_sub, add) -> None:
         "the saved one). Keys are pseudonymised with CSP_DASH_PSEUDONYM_SECRET",
     )
     sp.add_argument("--show-rejects", type=int, default=20, help="rejected rows to print")
+    flag = sp.add_mutually_exclusive_group()
+    flag.add_argument("--sensitive", dest="sensitive", action="store_true", default=None,
+                      help="publish only through the disclosure release (default for domestic "
+                      "abuse, sexual offences, hate, modern slavery, FGM)")
+    flag.add_argument("--not-sensitive", dest="sensitive", action="store_false",
+                      help="publish true counts")
     partner = sub.add_parser("partner", help="Partner datasets").add_subparsers(
         dest="partner_command", required=True
     )
@@ -101,6 +134,13 @@ def register(sub, ingest_sub, add) -> None:
     sp.add_argument("dataset")
     sp = add(partner, "remove", cmd_remove, "Remove a partner dataset entirely")
     sp.add_argument("dataset")
+    sp = add(partner, "release", cmd_release,
+             "Print a dataset's public release (estates x months, suppressed as every page shows it)")
+    sp.add_argument("--dataset", required=True, help="dataset, or dataset/flag (police_da/domestic)")
+    sp.add_argument("--flag", default=None,
+                    help="a flagged subset (default: 'domestic' where the dataset has it, as "
+                    "the Domestic abuse page shows; '' for every record)")
+    sp.add_argument("--format", choices=["csv", "json"], default="csv")
     add(
         partner,
         "refresh",

@@ -31,6 +31,7 @@ from csp_dash.db.schema_partner import (
     partner_records,
     partner_rejects,
 )
+from csp_dash.disclosure.published import default_sensitive
 from csp_dash.ingest.assign import layer_frame
 from csp_dash.ingest.errors import IngestError
 from csp_dash.ingest.guard import refuse_into_demo
@@ -83,11 +84,14 @@ def ingest_partner(
     secret: str | None = None,
     data: bytes | None = None,
     file_name: str | None = None,
+    sensitive: bool | None = None,
 ) -> PartnerResult:
     """Load one partner file into ``dataset``; raises IngestError if it is refused whole.
 
     ``mapping`` is saved for the dataset; without one the saved mapping is reused. ``secret``
     defaults to the ``pseudonym_secret`` setting. ``data``/``file_name`` pass an uploaded file.
+    ``sensitive`` marks the dataset for the public release (None: keep the stored flag, or
+    for a new dataset decide by its theme and categories, ``disclosure.published``).
     """
     check_dataset_name(dataset)
     name = file_name or str(path)
@@ -118,7 +122,8 @@ def ingest_partner(
         first, last = parsed.months
         check = secret_check(secret) if mapping.key_column else None
         _check_secret(conn, dataset, check, name)
-        _save_mapping(conn, dataset, mapping, check)
+        cats = set(parsed.rows.column("category").to_pylist()) if parsed.rows.num_rows else set()
+        _save_mapping(conn, dataset, mapping, check, sensitive, sorted(cats))
         replaced = _remove_superseded(conn, dataset, base, first, last)
         file_id = (_value(conn, select(func.max(partner_files.c.file_id))) or 0) + 1
         n = parsed.rows.num_rows
@@ -215,11 +220,19 @@ def _check_secret(conn: Connection, dataset: str, check: str | None, name: str) 
 
 
 def _save_mapping(
-    conn: Connection, dataset: str, mapping: PartnerMapping, check: str | None
+    conn: Connection, dataset: str, mapping: PartnerMapping, check: str | None,
+    sensitive: bool | None = None, categories: list[str] | None = None,
 ) -> None:
-    old = _value(
-        conn, select(partner_datasets.c.secret_check).where(partner_datasets.c.dataset == dataset)
-    )
+    pd_ = partner_datasets.c
+    prior = conn.execute(
+        select(pd_.secret_check, pd_.sensitive).where(pd_.dataset == dataset)
+    ).first()
+    old = prior.secret_check if prior else None
+    if sensitive is None:
+        sensitive = (
+            bool(prior.sensitive) if prior is not None and prior.sensitive is not None
+            else default_sensitive(mapping.theme, categories=categories or [])
+        )
     conn.execute(delete(partner_datasets).where(partner_datasets.c.dataset == dataset))
     conn.execute(
         insert(partner_datasets).values(
@@ -229,6 +242,7 @@ def _save_mapping(
             mapping=mapping.to_json(),
             secret_check=check or old,
             updated_at=_now(),
+            sensitive=bool(sensitive),
         )
     )
 

@@ -7,6 +7,8 @@ import calendar
 import pandas as pd
 import streamlit as st
 
+from csp_dash.ui import tables
+
 MISSING = "MISSING"
 
 
@@ -32,5 +34,5 @@ def coverage_grid(grid: pd.DataFrame) -> None:
     def style(v):
         return "background-color: #f8d7da; color: #842029; font-weight: 600" if v == MISSING else ""
 
-    st.dataframe(table.style.map(style), width="stretch")
+    tables.dataframe(table.style.map(style), width="stretch")
     st.caption("Rows loaded per force and month. MISSING: no file for a month inside the force's range.")

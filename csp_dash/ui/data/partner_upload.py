@@ -8,6 +8,8 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
+from csp_dash.ui import tables
+
 from csp_dash import config
 from csp_dash.db import partner_queries
 from csp_dash.ingest.errors import IngestError
@@ -108,7 +110,7 @@ def _loaded(eng) -> None:
         first_month=table["first_month"].dt.strftime("%b %Y"),
         last_month=table["last_month"].dt.strftime("%b %Y"),
     )
-    st.dataframe(
+    tables.dataframe(
         shown.drop(columns=["updated_at"]),
         hide_index=True,
         width="stretch",
@@ -126,11 +128,11 @@ def _loaded(eng) -> None:
                     ":material/science: Keys pseudonymised with the demo's fixed secret "
                     "(synthetic demo data only)."
                 )
-            st.dataframe(partner_queries.file_log(eng, name), hide_index=True, width="stretch")
+            tables.dataframe(partner_queries.file_log(eng, name), hide_index=True, width="stretch")
             rej = partner_queries.reject_sample(eng, name)
             if len(rej):
                 st.markdown(f"Rejected rows (first {len(rej)}; the key column is never stored):")
-                st.dataframe(rej, hide_index=True, width="stretch")
+                tables.dataframe(rej, hide_index=True, width="stretch")
             st.code(partner_queries.mapping(eng, name).to_json(), language="json")
             if st.checkbox(f"I want to remove '{name}'", key=f"pu_rm_ok_{name}") and st.button(
                 f"Remove dataset '{name}'", key=f"pu_rm_{name}"
@@ -324,4 +326,4 @@ def _last_result() -> None:
     if last:
         st.success(last[0])
         if last[1] is not None:
-            st.dataframe(last[1], hide_index=True, width="stretch")
+            tables.dataframe(last[1], hide_index=True, width="stretch")

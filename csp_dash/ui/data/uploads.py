@@ -8,6 +8,8 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
+from csp_dash.ui import tables
+
 from csp_dash.ingest.boundaries import import_boundaries, import_population, read_boundaries
 from csp_dash.ingest.errors import IngestError
 from csp_dash.ingest.police import ingest_police
@@ -35,7 +37,7 @@ def _show_last_result() -> None:
         st.warning(note)
     if result["success"]:
         st.success(result["success"])
-    st.dataframe(result["table"], hide_index=True)
+    tables.dataframe(result["table"], hide_index=True)
 
 
 def police_upload() -> None:

@@ -13,10 +13,10 @@ import streamlit as st
 from csp_dash import config
 from csp_dash.db import partner_queries, queries
 from csp_dash.db.cube import ALL_LAYER
-from csp_dash.disclosure.release import protect, release_table
+from csp_dash.disclosure.published import Release, public_release
+from csp_dash.disclosure.release import protect
 from csp_dash.disclosure.suppression import SuppressedTable
 from csp_dash.domestic_abuse.baseline import monthly_series, repeat_summary
-from csp_dash.ingest.partner.cube import ESTATE_LAYER
 from csp_dash.ui.state import get_engine
 
 TTL = config.cache_ttl()
@@ -82,12 +82,27 @@ def series(
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)
-def release(url: str, source: str, limit: int, label: str) -> tuple[pd.DataFrame, SuppressedTable]:
-    """The true estates x months table over the whole span, and its protected release."""
-    whole = series(url, source, ALL_LAYER, None)
-    by_estate = counts(url, source, ESTATE_LAYER, ("area", "month"))
-    table = release_table(by_estate, whole, area_names(url, ESTATE_LAYER))
-    return table, protect(table, limit, label)
+def release(url: str, source: str, limit: int, label: str) -> Release:
+    """The source's one public release (disclosure.published), shared by every public figure."""
+    return public_release(get_engine(url), source, limit, label)
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def referral_release(url: str, source: str, limit: int, label: str) -> SuppressedTable | None:
+    """Referrals by destination x every month, protected once over the whole span, so the
+    period chosen never changes what is hidden."""
+    rng = month_range(url, source)
+    df = counts(url, source, ALL_LAYER, ("month", "category"))
+    if rng is None or df.empty:
+        return None
+    months = pd.date_range(pd.Timestamp(rng[0]), pd.Timestamp(rng[1]), freq="MS")
+    wide = (
+        df.assign(month=pd.to_datetime(df["month"]))
+        .pivot_table(index="category", columns="month", values="count", aggfunc="sum")
+        .reindex(columns=months).fillna(0).astype("int64")
+    )
+    wide.index.name = "Referred to"
+    return protect(wide, limit, label)
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)

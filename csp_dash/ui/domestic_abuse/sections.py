@@ -16,8 +16,9 @@ from csp_dash.disclosure.public_figures import (
     repeat_hidden,
     share_hidden,
     share_months_hidden,
+    share_window_hidden,
 )
-from csp_dash.disclosure.release import period_view, protect, public_count, true_view
+from csp_dash.disclosure.release import period_view, public_count, true_view
 from csp_dash.domestic_abuse.baseline import (
     YearOnYear,
     baseline_spc,
@@ -32,6 +33,7 @@ from csp_dash.ui.domestic_abuse import charts as da_charts
 from csp_dash.ui.domestic_abuse import data as da_data
 from csp_dash.ui.domestic_abuse.view import DAContext
 from csp_dash.ui.downloads import chart_with_downloads, table_with_downloads
+from csp_dash.ui.text import md
 
 
 @dataclass
@@ -63,7 +65,7 @@ def compute(ctx: DAContext) -> Figures:
     brk = break_between(prev, cur, ctx.breaks)
     rep_prev = None if brk else da_data.repeat(url, ctx.dataset, f.layer, f.area, *prev)
     cur_shown, prev_shown = (
-        public_window_sums(ctx.series, ctx.shown, ctx.released, ctx.area_row, [cur, prev])
+        public_window_sums(ctx.shown, [cur, prev])
         if ctx.public else (yoy.current, yoy.previous)
     )
     return Figures(
@@ -84,8 +86,12 @@ def _n(ctx: DAContext, n: int | None) -> str:
     return public_count(n, ctx.limit, ctx.label) if ctx.public else f"{n:,}"
 
 
-def _share_hidden(ctx: DAContext, sc: dict) -> bool:
-    return ctx.public and share_hidden(ctx.series, sc, ctx.limit)
+def _share_hidden(ctx: DAContext, sc: dict, fig: Figures) -> bool:
+    if not ctx.public:
+        return False
+    months = share_months_hidden(ctx.series, fig.share["da_violence"], ctx.limit, ctx.shown)
+    return share_hidden(ctx.series, sc, ctx.limit) or share_window_hidden(
+        months, fig.yoy.current_window)
 
 
 def _repeat_hidden(ctx: DAContext, r: dict) -> bool:
@@ -117,7 +123,7 @@ def tiles(ctx: DAContext, fig: Figures) -> None:
     share = "n/a" if pd.isna(sc["share"]) else f"{sc['share'] * 100:.1f}%"
     c[1].metric(
         "DA share of violence",
-        ctx.label if _share_hidden(ctx, sc) else share,
+        ctx.label if _share_hidden(ctx, sc, fig) else share,
         help="DA-flagged violence in the partner data / police.uk Violence and sexual "
         "offences, same area and months",
         border=True,
@@ -144,7 +150,7 @@ def spc_section(ctx: DAContext, improvement: str) -> None:
     if ctx.public and ctx.shown.isna().any():
         st.warning(
             "The chart is withheld in the public view: some monthly counts for "
-            f"{ctx.area_text} are below {ctx.limit} or hidden to protect one. Choose a "
+            f"{md(ctx.area_text)} are below {ctx.limit} or hidden to protect one. Choose a "
             "larger area, or use the analyst view.",
             icon=":material/visibility_off:",
         )
@@ -182,21 +188,21 @@ def share_section(ctx: DAContext, fig: Figures) -> None:
     st.subheader("DA as a share of violence")
     if not ctx.mapping.violence_categories:
         st.info(
-            f"Dataset {ctx.dataset} maps none of its categories to police.uk's Violence and "
+            f"Dataset {md(ctx.dataset)} maps none of its categories to police.uk's Violence and "
             "sexual offences, so no share can be worked out (set police_categories in "
             "its mapping)."
         )
         return
     share = fig.share.copy()
     if ctx.public:
-        hidden = share_months_hidden(ctx.series, share["da_violence"], ctx.limit)
+        hidden = share_months_hidden(ctx.series, share["da_violence"], ctx.limit, ctx.shown)
         share.loc[hidden, "share"] = float("nan")
     chart = da_charts.share_chart(share, f"DA-flagged violence as % of violence, {ctx.area_text}")
     chart_with_downloads(chart, f"da-share-{ctx.dataset}", key="da_share_dl")
     sc = fig.share_cur
     gap = sc["months_without_police"]
     st.caption(
-        f"Categories counted as violence: {', '.join(ctx.mapping.violence_categories)}. "
+        f"Categories counted as violence: {md(', '.join(ctx.mapping.violence_categories))}. "
         "Only months with police.uk data count"
         + (f"; none for {', '.join(f'{m:%b %Y}' for m in gap)}." if gap else ".")
     )
@@ -213,16 +219,13 @@ def repeat_section(ctx: DAContext, fig: Figures) -> None:
         if r is None:
             continue
         hide = _repeat_hidden(ctx, r)
-        rows.append(
-            {
-                "Period": f"{name} ({label(w)})",
-                "Victims": ctx.label if hide else _n(ctx, r["victims"]),
-                "Repeat victims": ctx.label if hide else _n(ctx, r["repeat_victims"]),
-                "Repeat rate": ctx.label
-                if hide or pd.isna(r["repeat_rate"])
-                else f"{r['repeat_rate'] * 100:.1f}%",
-            }
-        )
+        row = {"Period": f"{name} ({label(w)})"}
+        if not ctx.public:  # counts of victims per window would difference across period ends
+            row |= {"Victims": _n(ctx, r["victims"]),
+                    "Repeat victims": _n(ctx, r["repeat_victims"])}
+        row["Repeat rate"] = (ctx.label if hide or pd.isna(r["repeat_rate"])
+                              else f"{r['repeat_rate'] * 100:.1f}%")
+        rows.append(row)
     table_with_downloads(
         pd.DataFrame(rows), f"da-repeat-{ctx.dataset}", stamp=ctx.stamp, key="da_repeat"
     )
@@ -241,7 +244,11 @@ def repeat_section(ctx: DAContext, fig: Figures) -> None:
             if not r["lookback_complete"]
             else ""
         )
-        + (f" {_n(ctx, unkeyed)} record(s) without a key cannot be linked." if unkeyed else "")
+        + (
+            (" Some records have no key and cannot be linked." if ctx.public
+             else f" {unkeyed:,} record(s) without a key cannot be linked.")
+            if unkeyed else ""
+        )
     )
 
 
@@ -293,6 +300,20 @@ def referral_section(ctx: DAContext) -> None:
         st.info("In the public view referral volumes are published for the whole area only.")
         return
     for name in names:
+        if ctx.public:
+            rel = da_data.referral_release(ctx.f.url, source_of(name), ctx.limit, ctx.label)
+            months = [m for m in (rel.column_totals.index if rel is not None else [])
+                      if pd.Timestamp(ctx.f.start) <= m <= pd.Timestamp(ctx.f.end)]
+            if not months:
+                st.caption("No referrals in the period.")
+                continue
+            view = period_view(rel, months, ctx.label)
+            st.text(name)
+            table_with_downloads(
+                view.reset_index(names="Referred to"), f"da-referrals-{name}", stamp=ctx.stamp,
+                key=f"da_ref_{name}", column_config=_columns(view, "Referred to", True),
+            )
+            continue
         df = da_data.counts(
             ctx.f.url,
             source_of(name),
@@ -315,14 +336,11 @@ def referral_section(ctx: DAContext) -> None:
             else None
         )
         if wide is None or wide.empty:
-            st.caption(f"{name}: no referrals in the period.")
+            st.caption("No referrals in the period.")
             continue
         wide.index.name = "Referred to"
-        if ctx.public:
-            view = period_view(protect(wide, ctx.limit, ctx.label), list(months), ctx.label)
-        else:
-            view = true_view(wide, list(months))
-        st.markdown(f"**{name}**")
+        view = true_view(wide, list(months))
+        st.text(name)
         table_with_downloads(
             view.reset_index(names="Referred to"),
             f"da-referrals-{name}",

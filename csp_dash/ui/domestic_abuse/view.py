@@ -13,24 +13,20 @@ import pandas as pd
 import streamlit as st
 
 from csp_dash import events
-from csp_dash.db.cube import ALL_LAYER
 from csp_dash.db.partner_queries import source_of
 from csp_dash.disclosure.release import (
-    OUTSIDE,
     PUBLIC_LAYERS,
-    TOTAL,
     hidden_label,
     threshold,
-    visible_series,
 )
 from csp_dash.disclosure.suppression import SuppressedTable
 from csp_dash.domestic_abuse.baseline import SCOPE, Break, Window, declared_breaks
-from csp_dash.ingest.partner.cube import ESTATE_LAYER
 from csp_dash.ingest.partner.mapping import PartnerMapping
-from csp_dash.ui import auth
+from csp_dash.ui import auth, tables
 from csp_dash.ui.domestic_abuse import data as da_data
 from csp_dash.ui.filters import Filters, area_label
 from csp_dash.ui.state import engine
+from csp_dash.ui.text import md
 
 PUBLIC, ANALYST = "Public / presentation", "Analyst (restricted)"
 URL_VALUES = {PUBLIC: "public", ANALYST: "analyst"}
@@ -85,20 +81,6 @@ def _is_demo() -> bool:
     return bool(demo_label(db_url()))
 
 
-def _public_series(
-    released: SuppressedTable, f: Filters, names: dict[str, str]
-) -> tuple[pd.Series | None, str | None]:
-    """The chosen area's monthly figures as the release shows them (NaN = hidden)."""
-    if f.layer == ALL_LAYER:
-        return visible_series(released, TOTAL), TOTAL
-    if f.layer == ESTATE_LAYER and f.area:
-        name = names.get(f.area, f.area)
-        return visible_series(released, name), name
-    if f.layer == ESTATE_LAYER:  # every estate: the total less "Not in an estate"
-        return visible_series(released, TOTAL) - visible_series(released, OUTSIDE), None
-    return None, None
-
-
 def controls(url: str) -> tuple[bool, str | None]:
     """The view toggle and dataset choice; (public?, dataset or None when none is loaded)."""
     names = da_data.datasets(url)
@@ -137,13 +119,13 @@ def context(f: Filters, public: bool, dataset: str) -> DAContext | None:
     limit = threshold()
     label = hidden_label(limit)
     series = da_data.series(url, source, f.layer, f.areas_in)
-    table, released = da_data.release(url, source, limit, label)
+    rel = da_data.release(url, source, limit, label)
+    table, released = rel.table, rel.protected
     ev = events.list_events(engine(), [SCOPE])
     base = events.get_baseline(engine(), SCOPE)
     shown, row = series.astype(float), None
-    if public:
-        names = da_data.area_names(url, ESTATE_LAYER)
-        shown, row = _public_series(released, f, names)
+    if public:  # every public figure comes from the one release
+        shown, row = rel.public_series(f.layer, f.area), rel.row_for(f.layer, f.area)
         if shown is None:
             return None
     return DAContext(
@@ -247,7 +229,7 @@ def declarations(ctx: DAContext) -> None:
     )
     if len(ctx.events):
         shown = ctx.events.assign(month=ctx.events["month"].dt.strftime("%b %Y"))
-        st.dataframe(shown[["month", "kind", "label", "scope"]], hide_index=True, width="stretch")
+        tables.dataframe(shown[["month", "kind", "label", "scope"]], hide_index=True, width="stretch")
         own = ctx.events[ctx.events["scope"] == SCOPE]
         if len(own):
             c1, c2 = st.columns([3, 1])
@@ -287,7 +269,7 @@ def baseline_line(ctx: DAContext) -> None:
     if ctx.breaks:
         parts.append(
             "**Recording changes:** "
-            + "; ".join(f"{b.month:%b %Y} ({b.label})" for b in ctx.breaks)
+            + "; ".join(f"{b.month:%b %Y} ({md(b.label)})" for b in ctx.breaks)
         )
     st.markdown(" · ".join(parts))
     if da_data.demo_secret(ctx.f.url, ctx.dataset):

@@ -10,6 +10,7 @@ from csp_dash import config
 from csp_dash.analysis.forecast import BORROWED, RANGE_WORDING, ForecastRefused
 from csp_dash.horizon.figures import fan_chart
 from csp_dash.horizon.series import forecast_for
+from csp_dash.ui import tables
 from csp_dash.ui.downloads import chart_with_downloads, table_with_downloads
 from csp_dash.ui.state import get_engine
 
@@ -74,5 +75,5 @@ def forecast_tab(url: str, layer: str, area: str | None, place: str,
         naive = fc.table[fc.table["method"] != fc.method]
         if not naive.empty:
             with st.expander("The other method's forecast"):
-                st.dataframe(naive.assign(month=naive["month"].dt.strftime("%b %Y"))
+                tables.dataframe(naive.assign(month=naive["month"].dt.strftime("%b %Y"))
                              .drop(columns=["chosen"]).round(0), hide_index=True)

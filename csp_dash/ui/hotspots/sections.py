@@ -284,7 +284,7 @@ def appendix_section(
         tables = hotspot_data.appendices(url, q, scheme, weights, categories)
         for title, table in zip(titles, tables, strict=True):
             st.markdown(f"**{title}**")
-            st.dataframe(table, hide_index=True, width="stretch", height=300,
+            tables.dataframe(table, hide_index=True, width="stretch", height=300,
                          column_config={"Change %": _PCT, "Poisson z": _Z})  # fmt: skip
 
 

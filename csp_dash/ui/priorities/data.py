@@ -40,6 +40,7 @@ def _proposals(
     scheme: str,
     weights: tuple,
     model_json: str,
+    public: bool = True,
 ) -> Proposals:
     cands = pd.DataFrame(
         list(links), columns=["candidate_id", "name", "series_kind", "series_value"]
@@ -55,6 +56,7 @@ def _proposals(
         scheme=scheme,
         model=model,
         length=length,
+        public=public,
     )
 
 
@@ -68,6 +70,7 @@ def _key(
     survey_id: str | None,
     scheme: str,
     model: ScoringModel,
+    public: bool = True,
 ) -> tuple:
     links = tuple(
         candidates[["candidate_id", "name", "series_kind", "series_value"]].itertuples(
@@ -86,6 +89,7 @@ def _key(
         scheme,
         weights,
         json.dumps(model.to_dict(), sort_keys=True),
+        public,
     )
 
 
@@ -99,8 +103,11 @@ def proposals(
     scheme: str,
     model: ScoringModel,
     length: int = 12,
+    public: bool = True,
 ) -> Proposals:
-    return _proposals(*_key(url, candidates, end, length, layer, area, survey_id, scheme, model))
+    return _proposals(
+        *_key(url, candidates, end, length, layer, area, survey_id, scheme, model, public)
+    )
 
 
 @st.cache_data(ttl=TTL, show_spinner=False, max_entries=64)
@@ -109,7 +116,7 @@ def _ranked(
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The ranked table and each score's source; the key holds what the proposals rest on."""
     props = _proposals(*key)
-    model = ScoringModel.from_dict(json.loads(key[-1]))
+    model = ScoringModel.from_dict(json.loads(key[-2]))
     _, source = working_scores(props, grid, pd.Index(candidates["candidate_id"]))
     return ranked_table(candidates, props, grid, model), source
 
@@ -139,13 +146,17 @@ def concern_tables(url: str, survey_id: str, model_json: str) -> tuple[pd.DataFr
 
 def assessment(
     url: str, end: date, layer: str, area: str | None, survey_id: str | None, scheme: str,
-    length: int = 12,
+    length: int = 12, public: bool = True,
 ) -> dict:
-    """Everything the ranked list needs: candidates, model, proposals, ranked table, sources."""
+    """Everything the ranked list needs: candidates, model, proposals, ranked table, sources.
+
+    ``public`` (the default): sensitive datasets' figures only as their public release shows
+    them (the Priorities page and workshop evidence are seen by partners); False: the
+    restricted analyst view, for a role that may see true counts."""
     engine = get_engine(url)
     model = load_model(engine)
     cands = ensure_candidates(engine)
-    key = _key(url, cands, end, length, layer, area, survey_id, scheme, model)
+    key = _key(url, cands, end, length, layer, area, survey_id, scheme, model, public)
     props = _proposals(*key)
     grid = analyst_score_grid(engine)
     ranked, source = _ranked(key, cands, grid)

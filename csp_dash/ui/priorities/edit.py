@@ -20,7 +20,7 @@ from csp_dash.priorities.candidates import (
 )
 from csp_dash.priorities.models import reset_model, save_model, set_analyst_scores
 from csp_dash.priorities.workshop.sessions import DIMENSION_HELP
-from csp_dash.ui import auth
+from csp_dash.ui import auth, tables
 from csp_dash.ui import cached as data
 from csp_dash.ui.priorities.data import datasets
 from csp_dash.ui.state import db_url, engine
@@ -77,7 +77,7 @@ def candidates_editor() -> None:
     cands = list_candidates(engine(), include_retired=True)
     options = _series_options()
     shown = cands.assign(status=cands["active"].map({True: "active", False: "retired"}))
-    st.dataframe(
+    tables.dataframe(
         shown[["name", "kind", "link", "status", "description"]],
         hide_index=True,
         width="stretch",

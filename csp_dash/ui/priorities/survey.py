@@ -13,7 +13,7 @@ from csp_dash.db.queries import area_options, cube_layers
 from csp_dash.ingest.errors import IngestError
 from csp_dash.ingest.survey import ingest_survey, list_surveys
 from csp_dash.priorities.concern import FEW_ANSWERS
-from csp_dash.ui import auth
+from csp_dash.ui import auth, tables
 from csp_dash.ui.downloads import chart_downloads, table_downloads
 from csp_dash.ui.priorities.data import concern_tables
 from csp_dash.ui.state import data_changed, engine
@@ -95,7 +95,7 @@ def concern_section(url: str, survey_id: str | None, model: ScoringModel) -> Non
         .sort_values("Concern score", ascending=False)
     )
     st.subheader("By theme")
-    st.dataframe(
+    tables.dataframe(
         theme_table,
         hide_index=True,
         width="stretch",

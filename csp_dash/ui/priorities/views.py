@@ -12,7 +12,9 @@ from csp_dash import harm
 from csp_dash.analysis.scoring import FORMULA_MARKDOWN, ScoringModel
 from csp_dash.priorities.charts import MATRIX_COLUMNS, matrix_frame, risk_matrix
 from csp_dash.priorities.table import dimension_table, display_table
+from csp_dash.ui import tables
 from csp_dash.ui.downloads import chart_downloads, table_downloads
+from csp_dash.ui.text import md
 
 TABLE_COLUMNS = {
     "Rank": st.column_config.NumberColumn(width="small"),
@@ -54,7 +56,7 @@ def matrix_section(ranked, model: ScoringModel, title: str, key: str) -> None:
     """Draw the risk matrix with PNG/SVG buttons and name any candidate it cannot place."""
     rows = ranked.reset_index(drop=True).reindex(columns=MATRIX_COLUMNS)
     chart, spec = _matrix(rows, json.dumps(model.to_dict(), sort_keys=True), title)
-    st.markdown(f"**{title}**")
+    st.markdown(f"**{md(title)}**")
     st.vega_lite_chart(spec, width="stretch")
     _, unplaced = matrix_frame(ranked)
     st.caption(
@@ -100,10 +102,10 @@ def ranked_section(bundle: dict, scheme: str, stamp: list[str]) -> None:
     matrix_section(ranked, model, "Risk matrix", "pr")
     st.subheader("Ranked candidates, with the evidence behind each score")
     table = display_table(ranked)
-    st.dataframe(table, hide_index=True, width="stretch", column_config=TABLE_COLUMNS)
+    tables.dataframe(table, hide_index=True, width="stretch", column_config=TABLE_COLUMNS)
     table_downloads(table, "priorities ranked", stamp=stamp, key="dl_pr_ranked")
     with st.expander("Every dimension's score"):
         dims = dimension_table(ranked)
-        st.dataframe(dims, hide_index=True, width="stretch")
+        tables.dataframe(dims, hide_index=True, width="stretch")
         table_downloads(dims, "priority dimension scores", stamp=stamp, key="dl_pr_dims")
     formula(model)

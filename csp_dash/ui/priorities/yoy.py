@@ -7,7 +7,7 @@ import streamlit as st
 
 from csp_dash.ingest.errors import IngestError
 from csp_dash.priorities.agreed import agreed_years, import_agreed_list, year_on_year
-from csp_dash.ui import auth
+from csp_dash.ui import auth, tables
 from csp_dash.ui.downloads import table_downloads
 from csp_dash.ui.state import engine
 
@@ -55,7 +55,7 @@ def yoy_section(year: int | None = None, key: str = "yoy") -> None:
     if last is None:
         st.caption(f"No list before {chosen} to compare with: the {chosen} list as agreed.")
         table = movement_table(moves, chosen).drop(columns=["Last rank", "Movement"])
-        st.dataframe(table, hide_index=True, width="stretch")
+        tables.dataframe(table, hide_index=True, width="stretch")
         table_downloads(
             table,
             f"agreed priorities {chosen}",
@@ -73,7 +73,7 @@ def yoy_section(year: int | None = None, key: str = "yoy") -> None:
     ):
         col.metric(label, int(counts.get(status, 0)), border=True)
     table = movement_table(moves, chosen)
-    st.dataframe(table, hide_index=True, width="stretch")
+    tables.dataframe(table, hide_index=True, width="stretch")
     stamp = [f"Agreed priorities {chosen} against {last if last else 'no earlier list'} (CSP Dash)"]
     table_downloads(table, f"agreed priorities {chosen} year on year", stamp=stamp, key=f"{key}_dl")
 

@@ -11,11 +11,12 @@ from csp_dash.priorities.agreed import AgreedItem, agreed_list, record_agreed_li
 from csp_dash.priorities.workshop.onepage import ranking_with_volume
 from csp_dash.priorities.workshop.results import WorkshopResults, ranking_table, summary_display
 from csp_dash.priorities.workshop.sessions import Workshop, get_workshop, set_status
-from csp_dash.ui import auth
+from csp_dash.ui import auth, tables
 from csp_dash.ui.downloads import table_downloads
 from csp_dash.ui.priorities.data import results
 from csp_dash.ui.priorities.views import TABLE_COLUMNS, formula, matrix_section
 from csp_dash.ui.state import db_url, engine
+from csp_dash.ui.text import md
 from csp_dash.ui.workshop.links import participant_link, qr_png
 from csp_dash.ui.workshop.setup import choose_workshop
 
@@ -24,11 +25,11 @@ NAMES_STAMP = "Contains partners' names and comments: for the partnership only, 
 
 
 def header(ws: Workshop) -> None:
-    st.title(ws.title)
+    st.title(md(ws.title))
     status = "open: partners can score" if ws.is_open else f"closed {ws.closed_at:%d %b %Y %H:%M}"
     st.caption(f"Year {ws.year} · opened {ws.opened_at:%d %b %Y %H:%M} · {status}")
     if ws.evidence_note:
-        st.caption(f"Evidence frozen at opening: {ws.evidence_note}")
+        st.caption(f"Evidence frozen at opening: {md(ws.evidence_note)}")
     if ws.is_open:
         participant_panel(ws.workshop_id)
     c1, c2 = st.columns(2)
@@ -75,13 +76,15 @@ def _disagreement(res: WorkshopResults) -> None:
             "Highest": dis["max"],
         }
     )
-    st.dataframe(table, hide_index=True, width="stretch")
+    tables.dataframe(table, hide_index=True, width="stretch")
     top = set(dis["name"].head(3))
     notes = res.comments[res.comments["candidate"].isin(top)]
     if not notes.empty:
         st.markdown("**What partners said about these**")
-        for r in notes.itertuples(index=False):
-            st.markdown(f"- *{r.candidate}* — {r.name}, {r.organisation}: {r.comment}")
+        # Plain table cells: a comment is never Markdown (no live links, no remote images).
+        said = pd.DataFrame({"Candidate priority": notes["candidate"], "Partner": notes["name"],
+                             "Organisation": notes["organisation"], "Comment": notes["comment"]})
+        tables.dataframe(said, hide_index=True, width="stretch")
 
 
 def live_results(workshop_id: str) -> None:
@@ -118,14 +121,14 @@ def live_results(workshop_id: str) -> None:
         )
         st.subheader("Live ranking")
         table = ranking_table(res)
-        st.dataframe(table, hide_index=True, width="stretch", column_config=TABLE_COLUMNS)
+        tables.dataframe(table, hide_index=True, width="stretch", column_config=TABLE_COLUMNS)
         st.caption(
             "Partners' medians, with the frozen data and the analyst's draft filling the "
             "dimensions partners have not scored ('Taken from the data')."
         )
         st.subheader("Median and spread by candidate")
         spread = summary_display(res)
-        st.dataframe(spread, hide_index=True, width="stretch")
+        tables.dataframe(spread, hide_index=True, width="stretch")
         st.subheader("Where partners disagree most")
         _disagreement(res)
         with st.expander("Risk matrix of the live ranking"):
@@ -157,7 +160,7 @@ def close_form(ws: Workshop, res: WorkshopResults) -> None:
     if not ws.is_open:
         agreed = agreed_list(engine(), ws.year)
         st.success(f"Closed. The agreed list for {ws.year} holds {len(agreed)} priorities.")
-        st.dataframe(
+        tables.dataframe(
             agreed[["rank", "name", "rationale", "priority_score"]].rename(
                 columns={
                     "rank": "Rank",

@@ -28,7 +28,9 @@ from csp_dash.priorities.workshop.submissions import (
     submissions,
     submit,
 )
+from csp_dash.ui import tables
 from csp_dash.ui.state import db_url, engine, get_engine
+from csp_dash.ui.text import md
 
 ORGANISATIONS = [
     "Council",
@@ -55,7 +57,7 @@ def _identity() -> tuple[str, str] | None:
     who = st.session_state.get("wp_who")
     if who:
         c1, c2 = st.columns([4, 1], vertical_alignment="center")
-        c1.caption(f"Scoring as **{who[0]}**, {who[1]}")
+        c1.caption(f"Scoring as **{md(who[0])}**, {md(who[1])}")
         if c2.button("Change", key="wp_change", type="tertiary"):
             st.session_state.pop("wp_who")
             st.rerun()
@@ -101,7 +103,7 @@ def _evidence(props: pd.DataFrame, cid: str, ws: Workshop) -> None:
                 continue
             label = "Harm (harm-weighted count)"
         score = "" if pd.isna(r.score) else f" **{r.score:.2f}".rstrip("0").rstrip(".") + "** ·"
-        lines.append(f"- {label}:{score} {r.evidence}")
+        lines.append(f"- {label}:{score} {md(r.evidence)}")
     with st.container(border=True):
         st.markdown("**What the data says**\n" + "\n".join(lines))
 
@@ -157,7 +159,7 @@ def participant_view(workshop_id: str | None) -> None:
         agreed = agreed_list(engine(), ws.year)
         if not agreed.empty:
             st.markdown(f"**The agreed priorities for {ws.year}**")
-            st.dataframe(
+            tables.dataframe(
                 agreed[["rank", "name", "rationale"]].rename(
                     columns={"rank": "Rank", "name": "Priority", "rationale": "Rationale"}
                 ),

@@ -15,11 +15,12 @@ from csp_dash.priorities.workshop.sessions import (
     open_workshop,
 )
 from csp_dash.priorities.workshop.submissions import participants
-from csp_dash.ui import auth
+from csp_dash.ui import auth, tables
 from csp_dash.ui.filters import Filters, area_label
 from csp_dash.ui.priorities.data import assessment, snapshot
 from csp_dash.ui.priorities.survey import survey_picker
 from csp_dash.ui.state import engine
+from csp_dash.ui.text import md
 
 
 def read_params() -> str | None:
@@ -61,7 +62,7 @@ def open_form(f: Filters) -> None:
     st.subheader("Open a workshop")
     st.caption(
         f"The evidence partners see is frozen when the workshop opens: the {f.length} "
-        f"months to **{f.end:%b %Y}** (the sidebar's period) for {area_label(f)}, with "
+        f"months to **{f.end:%b %Y}** (the sidebar's period) for {md(area_label(f))}, with "
         "the analyst's scores and the stored scoring model."
     )
     c1, c2 = st.columns([1, 3])
@@ -118,7 +119,7 @@ def workshop_list() -> None:
         st.caption("No workshops yet.")
         return
     table["participants"] = [len(participants(engine(), w)) for w in table["workshop_id"]]
-    st.dataframe(
+    tables.dataframe(
         table.rename(
             columns={
                 "workshop_id": "Workshop id",
