@@ -42,7 +42,9 @@ scheme = c1.selectbox(
 )
 with c2:
     survey = survey_picker(f.url)
-bundle = assessment(f.url, f.end, f.layer, f.area, survey, scheme, f.length)
+# True counts of sensitive data for analysts only; everyone else sees the public release.
+bundle = assessment(f.url, f.end, f.layer, f.area, survey, scheme, f.length,
+                    public=not can(current_role(), "view_da_analyst"))
 stamp = stamp_lines(bundle["proposals"].note, scheme)
 analyst = can(role, "edit_priorities")
 

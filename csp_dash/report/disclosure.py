@@ -1,66 +1,27 @@
-"""The one door from the report to the disclosure rules (switch here when they change).
-
-``public_release`` protects an estates x months table the way the Domestic abuse page's
-public view does (``disclosure.release``: primary and secondary suppression, totals
-published). LEAD: when issue 11's ``public_release`` lands, call it from this function only.
-"""
+"""The one door from the report to the disclosure rules: the same public release as every
+public page (``disclosure.published.public_release``), so no figure of the public edition can
+be set against a page's to recover a hidden cell (docs/methods.md, "Disclosure control")."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from datetime import date
 
-import pandas as pd
-
-from csp_dash.disclosure.release import (
-    TOTAL,
-    hidden_label,
-    is_small,
-    protect,
-    release_table,
-    threshold,
-    visible_sum,
-)
-from csp_dash.disclosure.suppression import SuppressedTable
+from csp_dash.disclosure.published import TOTAL, Release, public_release
 
 NO_DATA = "no data"
 
-__all__ = ["NO_DATA", "TOTAL", "Release", "public_release", "release_for", "window_figure"]
+__all__ = ["NO_DATA", "TOTAL", "Release", "public_release", "window_figure"]
 
 
-class Release:
-    """A partner dataset's true estates x months table and its protected public release."""
-
-    def __init__(self, table: pd.DataFrame, released: SuppressedTable, limit: int, label: str):
-        self.table, self.released, self.limit, self.label = table, released, limit, label
-
-    @property
-    def rows(self) -> list[str]:
-        return list(self.table.index)
-
-
-def public_release(table: pd.DataFrame) -> tuple[SuppressedTable, int, str]:
-    """The protected release of a table, the threshold and the hidden-cell label."""
-    limit = threshold()
-    label = hidden_label(limit)
-    return protect(table, limit, label), limit, label
-
-
-def release_for(by_estate: pd.DataFrame, whole: pd.Series, names: dict[str, str]) -> Release:
-    table = release_table(by_estate, whole, names)
-    released, limit, label = public_release(table)
-    return Release(table, released, limit, label)
-
-
-def window_figure(rel: Release, row: str, months: Sequence, public: bool) -> str:
-    """A row's total over some months as text: the true sum for partners; for the public,
-    the sum only when every month it adds up is visible (else the hidden label)."""
-    cols = [pd.Timestamp(m) for m in months]
-    if not set(cols) <= set(rel.table.columns):
+def window_figure(rel: Release, row: str, window: tuple[date, date], public: bool) -> str:
+    """A row's total over a window as text: the true sum for partners; for the public, the
+    release's window sum (every month of it visible), else the hidden-cell label."""
+    months = [m for m in rel.months if window[0] <= m.date() <= window[1]]
+    n_wanted = (window[1].year - window[0].year) * 12 + window[1].month - window[0].month + 1
+    if len(months) < n_wanted:
         return NO_DATA  # the dataset does not cover the whole window
-    if not public:
-        source = rel.table.sum(axis=0) if row == TOTAL else rel.table.loc[row]
-        return f"{int(source.reindex(cols).fillna(0).sum()):,}"
-    value = visible_sum(rel.released, row, cols)
-    if value is None or is_small(value, rel.limit):
-        return rel.label
-    return f"{value:,}"
+    if not public or not rel.sensitive:
+        values = rel.table.sum(axis=0) if row == TOTAL else rel.table.loc[row]
+        return f"{int(values.reindex(months).sum()):,}"
+    value = rel.window_sum(row, *window)
+    return rel.label if value is None else f"{value:,}"

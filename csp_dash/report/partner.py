@@ -16,8 +16,6 @@ from csp_dash.analysis.narrative import headline_sentence
 from csp_dash.analysis.periods import label as window_label
 from csp_dash.db import partner_queries, queries
 from csp_dash.db.cube import ALL_LAYER
-from csp_dash.disclosure.public_figures import public_window_sums
-from csp_dash.disclosure.release import visible_series
 from csp_dash.domestic_abuse.baseline import (
     SCOPE,
     baseline_spc,
@@ -25,10 +23,9 @@ from csp_dash.domestic_abuse.baseline import (
     monthly_series,
     year_on_year,
 )
-from csp_dash.ingest.partner.cube import ESTATE_LAYER
 from csp_dash.report.charts import spc_figure
 from csp_dash.report.context import Context, slug
-from csp_dash.report.disclosure import TOTAL, Release, release_for, window_figure
+from csp_dash.report.disclosure import TOTAL, Release, public_release, window_figure
 from csp_dash.report.model import Paragraph, Section, Table
 
 
@@ -68,18 +65,14 @@ def partner_part(ctx: Context, ps: PartnerSource):
         whole = monthly_series(queries.cube_counts(ctx.engine, source=ps.source,
                                                    layer=ALL_LAYER, by=("month",)), *rng)
         whole = whole[whole.index <= pd.Timestamp(ctx.end)]
-        by_estate = queries.cube_counts(ctx.engine, source=ps.source, layer=ESTATE_LAYER,
-                                        by=("area", "month"), end=ctx.end)
-        names = queries.area_options(ctx.engine, ESTATE_LAYER)
-        rel = release_for(by_estate, whole, names)
+        rel = public_release(ctx.engine, ps.source)
         scopes = [SCOPE] if ps.domestic or ps.theme == SCOPE else [ps.theme, ps.dataset]
         ev = events_mod.list_events(ctx.engine, scopes)
         breaks = declared_breaks(ev)
         yoy = year_on_year(whole, ctx.end, breaks)
         cur, prev = yoy.current_window, yoy.previous_window
         if ctx.public:
-            shown = visible_series(rel.released, TOTAL)
-            cur_n, prev_n = public_window_sums(whole, shown, rel.released, TOTAL, [cur, prev])
+            cur_n, prev_n = (rel.window_sum(TOTAL, *w) for w in (cur, prev))
         else:
             cur_n, prev_n = yoy.current, yoy.previous
         name = f"Partner data ({ps.dataset})"
@@ -95,11 +88,9 @@ def partner_part(ctx: Context, ps: PartnerSource):
 
 
 def _estate_table(ctx: Context, rel: Release, cur, prev, ps: PartnerSource) -> Table:
-    months = {k: pd.date_range(pd.Timestamp(w[0]), pd.Timestamp(w[1]), freq="MS")
-              for k, w in (("cur", cur), ("prev", prev))}
-    rows = [[row, window_figure(rel, row, months["cur"], ctx.public),
-             window_figure(rel, row, months["prev"], ctx.public)]
-            for row in [*rel.rows, TOTAL]]
+    rows = [[row, window_figure(rel, row, cur, ctx.public),
+             window_figure(rel, row, prev, ctx.public)]
+            for row in [*rel.table.index, TOTAL]]
     note = (f"Public edition: counts from 1 to {rel.limit - 1}, and figures that would reveal "
             f"them, are shown as '{rel.label}'." if ctx.public else
             "Partners edition: true counts. Not for public circulation.")
@@ -117,7 +108,7 @@ def _baseline(ctx: Context, sec: Section, whole: pd.Series, rel: Release, breaks
     spc = baseline_spc(whole.astype(float), window, breaks, "neutral")
     chart = spc.chart
     if ctx.public:  # the whole-area monthly totals are published cells of the release
-        visible = visible_series(rel.released, TOTAL).reindex(chart.index)
+        visible = rel.series(TOTAL).reindex(chart.index)
         if visible.isna().any():
             sec.add(Paragraph("The SPC chart is left out of the public edition: a monthly "
                               "total would reveal a small count.", "note"))

@@ -14,7 +14,7 @@ from csp_dash.disclosure.published import default_sensitive, flag_sensitive
 from csp_dash.ui.tables import safe_frame
 from csp_dash.ui.text import md
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.mark.parametrize("theme", ["Domestic abuse", "Sexual offences", "Hate", "Modern slavery",
