@@ -50,6 +50,18 @@ def _url(engine) -> str:
     return engine.url.render_as_string(hide_password=False)
 
 
+def _whole(capsys, url: str, by: str) -> dict:
+    """Counts by `by`: the area figures plus the line of rows with no location."""
+    out: dict = {}
+    for layer in ("all", "_no_location"):
+        code, text = _run(capsys, "counts", "--layer", layer, "--by", by, "--format", "json",
+                          "--db", url)
+        assert code == 0
+        for r in json.loads(text):
+            out[r[by]] = out.get(r[by], 0) + r["count"]
+    return dict(sorted(out.items()))
+
+
 def test_essex_ingest_counts_and_reingest(engine, essex: Path, capsys):
     url = _url(engine)
     code, out = _run(capsys, "ingest", "police", str(essex), "--db", url)
@@ -62,21 +74,20 @@ def test_essex_ingest_counts_and_reingest(engine, essex: Path, capsys):
         "essex: 7 month(s) 2018-01 to 2018-07; missing months in the database: none",
     ]
 
-    code, out = _run(capsys, "counts", "--by", "category", "--format", "json", "--db", url)
-    by_cat = {r["category"]: r["count"] for r in json.loads(out)}
+    # No boundaries and no district: the area figures hold every located row; the 218 with no
+    # location are counted on their own line. Together they are every row of the files.
+    by_cat = _whole(capsys, url, "category")
     assert {c: by_cat[c] for c in README_CATEGORIES} == README_CATEGORIES
     assert sum(by_cat.values()) == 115065
     assert by_cat == _csvs(essex)["Crime type"].value_counts().to_dict()
-    code, out = _run(capsys, "counts", "--by", "month", "--format", "json", "--db", url)
-    assert [r["count"] for r in json.loads(out)] == README_MONTHS
+    assert list(_whole(capsys, url, "month").values()) == README_MONTHS
     before = queries.load_summary(engine)
     assert before == {"rows": 115065, "no_location": 218, "rejected": 0, "files": 7}
 
     code, out = _run(capsys, "ingest", "police", str(essex), "--db", url)
     assert code == 0
     assert out.splitlines()[0] == "files: 7 (7 unchanged), refused: 0, skipped: 3"
-    code, again = _run(capsys, "counts", "--by", "category", "--format", "json", "--db", url)
-    assert {r["category"]: r["count"] for r in json.loads(again)} == by_cat
+    assert _whole(capsys, url, "category") == by_cat
     assert queries.load_summary(engine) == before
     assert queries.crime_count(engine) == 115065
 
@@ -118,15 +129,24 @@ def test_essex_lsoa_counts_and_rates(engine, essex: Path, capsys):
     )
     capsys.readouterr()
 
-    # Counts per LSOA from the CLI equal a pandas group-by of the CSVs' LSOA codes, every LSOA
-    # (including ~180 outside Essex, where police.uk's snapped point falls over the border).
+    # Counts per LSOA from the CLI equal a pandas group-by of the CSVs' LSOA codes, for every
+    # LSOA of the district (the loaded Essex LSOAs); the ~180 LSOAs outside Essex, where
+    # police.uk's snapped point falls over the border, are outside the district and counted
+    # on their own line.
     code, out = _run(
         capsys, "counts", "--layer", "lsoa", "--by", "area", "--format", "json", "--db", url
     )
     cli = {r["area"]: r["count"] for r in json.loads(out)}
-    want = raw[raw["LSOA code"] != ""].groupby("LSOA code").size().to_dict()
+    every = raw[raw["LSOA code"] != ""].groupby("LSOA code").size()
+    essex_codes = set(queries.area_table(engine, "lsoa")["code"])
+    want = every[every.index.isin(essex_codes)].to_dict()
     assert cli == want
-    assert sum(cli.values()) == 115065 - 218
+    outside = every[~every.index.isin(essex_codes)]
+    assert len(outside) > 150
+    code, out = _run(capsys, "counts", "--layer", "_outside", "--by", "month", "--format",
+                     "json", "--db", url)
+    assert sum(r["count"] for r in json.loads(out)) == outside.sum()
+    assert sum(cli.values()) + outside.sum() == 115065 - 218
 
     # Rates per 1,000 residents over the seven months, independently from the two CSVs.
     pop = pd.read_csv(essex / "essex_lsoa2011_population_mid2018.csv", dtype={"LSOA11CD": str})

@@ -95,7 +95,7 @@ def _estate_table(ctx: Context, rel: Release, cur, prev, ps: PartnerSource) -> T
             f"them, are shown as '{rel.label}'." if ctx.public else
             "Partners edition: true counts. Not for public circulation.")
     return Table(f"{ps.dataset} by estate", ["Estate", window_label(cur), window_label(prev)],
-                 rows, sensitive=True, note=note)
+                 rows, sensitive=rel.sensitive, note=note)
 
 
 def _baseline(ctx: Context, sec: Section, whole: pd.Series, rel: Release, breaks, ev) -> None:

@@ -70,8 +70,9 @@ def ensure_data() -> None:
     if st.session_state.get("_data_checked") == url:
         return
     try:
+        eng = get_engine(url)  # opening it is what fails while another program holds the file
         # Only the demo's own database is filled with the demo: a real one starts empty.
-        empty = url == config.DEMO_DB_URL and needs_demo(get_engine(url))
+        empty = url == config.DEMO_DB_URL and needs_demo(eng)
     except OperationalError as exc:
         if not is_lock_error(exc):
             raise

@@ -28,7 +28,8 @@ def test_unknown_roles_and_actions_fail_closed():
 
 def test_page_list_follows_the_role():
     urls = {r.label: [u for *_, u in available_pages(r)] for r in Role}
-    assert urls["public"] == ["overview", "trends", "hotspots", "domestic-abuse", "priorities"]
+    assert urls["public"] == ["overview", "trends", "hotspots", "domestic-abuse", "priorities",
+                              "action-plan"]  # the plan's public summary
     assert "workshop" in urls["partner"] and "data" not in urls["partner"]
     assert "data" in urls["analyst"] and "admin" not in urls["analyst"]
     assert len(urls["admin"]) == len(PAGES)

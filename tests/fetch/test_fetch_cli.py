@@ -14,6 +14,7 @@ from werkzeug import Response
 from csp_dash.cli import commands as cli
 from csp_dash.db.engine import init_db, make_engine
 from csp_dash.db.schema import crimes
+from csp_dash.fetch import cli as fetch_cli
 from csp_dash.fetch.district import DistrictSpec
 from csp_dash.fetch.jobs import FetchJob
 from tests.fetch.test_fetch import DISTRICT, archive_zip, essex_rows
@@ -22,8 +23,8 @@ from tests.fetch_fixtures import FakeApi, csv_of, fast_client, read_rows
 
 @pytest.fixture
 def run_cli(monkeypatch, httpserver, tmp_path):
-    """csp-dash with the fetch commands wired in, aimed at the test server."""
-    monkeypatch.setattr(cli, "COMMAND_MODULES", [*cli.COMMAND_MODULES, "csp_dash.fetch.cli"])
+    """csp-dash (the fetch commands are wired in), aimed at the test server."""
+    assert fetch_cli in cli.COMMAND_MODULES
     monkeypatch.setenv("CSP_DASH_POLICE_API_URL", httpserver.url_for("/api"))
     monkeypatch.setenv("CSP_DASH_POLICE_ARCHIVE_URL", httpserver.url_for("/archive"))
     monkeypatch.setenv("CSP_DASH_POLICE_CACHE_DIR", str(tmp_path / "cache"))

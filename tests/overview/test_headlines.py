@@ -111,7 +111,9 @@ def test_links_open_the_matching_trend_view(items):
 def _raw_all_crime(url: str, first: date, last: date, lsoa: str | None = None) -> int:
     """Independent count straight from the crimes table (not the cube)."""
     c = crimes.c
-    stmt = select(func.count()).where(c.month.between(first, last), c.category != ASB)
+    # The district's records: every demo LSOA is loaded, so every record with an LSOA code.
+    stmt = select(func.count()).where(c.month.between(first, last), c.category != ASB,
+                                      c.lsoa_code.is_not(None))
     if lsoa:
         stmt = stmt.where(c.lsoa_code == lsoa)
     eng = make_engine(url)

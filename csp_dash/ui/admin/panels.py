@@ -6,7 +6,7 @@ import streamlit as st
 
 from csp_dash import config
 from csp_dash.access import allowlist, audit
-from csp_dash.ui import auth
+from csp_dash.ui import auth, tables
 from csp_dash.ui.downloads import table_downloads
 from csp_dash.ui.state import engine
 
@@ -26,7 +26,7 @@ def roles_panel() -> None:
     if table.empty:
         st.info("No entries yet.")
     else:
-        st.dataframe(table.rename(columns={
+        tables.dataframe(table.rename(columns={
             "kind": "Kind", "subject": "Email or claim", "role": "Role",
             "added_by": "Added by", "added_at": "Added"}), hide_index=True, width="stretch")
     with st.form("adm_add", clear_on_submit=True):
@@ -63,5 +63,5 @@ def audit_panel() -> None:
         f"{k}: {v.lower()}" for k, v in audit.EVENTS.items()))
     shown = log.rename(columns={"at": "When (UTC)", "actor": "Who", "role": "Role",
                                 "event": "Event", "detail": "Detail"})
-    st.dataframe(shown.head(500), hide_index=True, width="stretch")
+    tables.dataframe(shown.head(500), hide_index=True, width="stretch")
     table_downloads(shown, "audit log", stamp=["CSP Dash audit log"], key="adm_audit_dl")

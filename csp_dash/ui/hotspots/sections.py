@@ -281,8 +281,8 @@ def appendix_section(
             f"dl_hs_app{i}",
         )
     if st.toggle("Show the appendix tables on screen", key="hs_show_appendix"):
-        tables = hotspot_data.appendices(url, q, scheme, weights, categories)
-        for title, table in zip(titles, tables, strict=True):
+        appendices = hotspot_data.appendices(url, q, scheme, weights, categories)
+        for title, table in zip(titles, appendices, strict=True):
             st.markdown(f"**{title}**")
             tables.dataframe(table, hide_index=True, width="stretch", height=300,
                          column_config={"Change %": _PCT, "Poisson z": _Z})  # fmt: skip

@@ -10,7 +10,7 @@ from csp_dash.report.assessment import build_assessment
 from csp_dash.report.cli import render
 from csp_dash.report.model import PARTNERS, Figure, Narrative, Paragraph, Report, Table
 from csp_dash.report.narrative import revert, save_edit
-from csp_dash.ui import auth
+from csp_dash.ui import auth, tables
 from csp_dash.ui.state import demo_label, engine
 
 EDITION_LABELS = {"public": "Public", PARTNERS: "Partners"}
@@ -91,7 +91,7 @@ def preview(url: str, report: Report, who: str) -> None:
                     _narrative(url, report, block, who)
                 elif isinstance(block, Table):
                     st.caption(block.caption)
-                    st.dataframe(pd.DataFrame(block.rows, columns=block.columns),
+                    tables.dataframe(pd.DataFrame(block.rows, columns=block.columns),
                                  hide_index=True)
                     if block.note:
                         st.caption(block.note)
