@@ -12,7 +12,7 @@ from csp_dash.analysis.periods import label
 from csp_dash.hotspots import appendix as hotspot_appendix
 from csp_dash.hotspots.analysis import HotspotQuery, HotspotResult
 from csp_dash.hotspots.appendix import NOT_FOR_PUBLIC, appendix_stamp
-from csp_dash.ui import auth
+from csp_dash.ui import auth, tables
 from csp_dash.ui.downloads import (
     CSV_MIME,
     XLSX_MIME,
