@@ -288,3 +288,26 @@ def test_colchester_deprivation_share_equals_pandas(colchester, raw):
     t = crime_by_decile(eng, date(2018, 1, 1), date(2018, 7, 1)).set_index("decile")
     assert t.loc[1, "share_of_crime"] == pytest.approx(ref)
     assert t.loc[1, "count"] == 319
+
+
+def test_data_page_starts_own_data_and_goes_back(demo_db, tmp_path, monkeypatch):
+    """The Data page's button: an empty own database, then back to the demo."""
+    from tests.apptest_helpers import run_app
+
+    copy = tmp_path / "demo.duckdb"
+    copy.write_bytes(Path(demo_db.removeprefix("duckdb:///")).with_name("served.duckdb")
+                     .read_bytes())
+    monkeypatch.delenv("CSP_DASH_DB_URL", raising=False)
+    monkeypatch.setattr(config, "ACTIVE_FILE", tmp_path / "active_database")
+    monkeypatch.setattr(config, "DEFAULT_DB_URL", f"duckdb:///{tmp_path / 'own.duckdb'}")
+    monkeypatch.setattr(config, "DEMO_DB_URL", f"duckdb:///{copy}")
+    monkeypatch.setattr(config, "_secrets", dict)
+    at = run_app("app_pages/data.py")
+    assert any("synthetic demo" in i.value for i in at.info)
+    at.button(key="db_own").click().run()
+    assert not at.exception and config.active_choice() == config.OWN
+    assert any("Your own data" in c.value for c in at.caption)
+    assert any("No crime data loaded yet" in i.value for i in at.sidebar.info)
+    at.button(key="db_demo").click().run()
+    assert not at.exception and config.active_choice() == config.DEMO
+    assert any("synthetic demo" in i.value for i in at.info)

@@ -16,17 +16,28 @@ from tests.policeuk_files import month_rows, write_raw, write_street_csv
 pytestmark = pytest.mark.browser
 
 
-@pytest.fixture(scope="module")
-def data_page(demo_db: str, tmp_path_factory: pytest.TempPathFactory):
-    """Its own served app on its own copy of the demo: uploads change the database."""
+@pytest.fixture(scope="module", params=["demo", "own"])
+def data_page(request, demo_db: str, tmp_path_factory: pytest.TempPathFactory):
+    """Its own served app on a copy of the demo, or on the partnership's own database (a copy
+    of the demo with the demo's mark removed): uploads change the database."""
     from playwright.sync_api import sync_playwright
+    from sqlalchemy import delete
+
+    from csp_dash.db.engine import DEMO_FLAG
+    from csp_dash.db.schema import schema_meta
 
     copy = tmp_path_factory.mktemp("upload") / "demo.duckdb"
     shutil.copy(Path(demo_db.removeprefix("duckdb:///")).with_name("served.duckdb"), copy)
+    if request.param == "own":
+        eng = make_engine(f"duckdb:///{copy}")
+        with eng.begin() as conn:
+            conn.execute(delete(schema_meta).where(schema_meta.c.key == DEMO_FLAG))
+        eng.dispose()
     with served_app(f"duckdb:///{copy}") as base, sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         tab = browser.new_page(viewport={"width": 1400, "height": 1200})
         tab.data_url = f"{base}/data"
+        tab.kind = request.param
         yield tab
         browser.close()
 
@@ -52,7 +63,19 @@ def _upload(tab, path: Path, expect: str) -> str:
     return tab.inner_text("body")
 
 
+def test_the_demo_refuses_real_files(data_page, tmp_path: Path):
+    if data_page.kind != "demo":
+        pytest.skip("the demo database's own refusal")
+    good = write_street_csv(tmp_path, "2018-03", month_rows("2018-03", 5))
+    body = _upload(data_page, good, "Refused:")
+    assert "not loaded into this database: it holds the synthetic demo" in body
+    assert "Start with my own data" in body
+    assert "Nothing from this file was loaded" in body or "Nothing was loaded" in body
+
+
 def test_a_bad_file_is_refused_by_name_and_row(data_page, tmp_path: Path):
+    if data_page.kind != "own":
+        pytest.skip("loads happen in the partnership's own database")
     bad = tmp_path / "2018-02-essex-street.csv"
     good = write_street_csv(tmp_path / "src", "2018-02", month_rows("2018-02", 3))
     write_raw(tmp_path, bad.name, good.read_bytes() + b"x,2018-02,Essex Police\n")
@@ -65,6 +88,8 @@ def test_a_bad_file_is_refused_by_name_and_row(data_page, tmp_path: Path):
 
 
 def test_a_good_file_loads_and_reports_its_rows(data_page, demo_db: str, tmp_path: Path):
+    if data_page.kind != "own":
+        pytest.skip("loads happen in the partnership's own database")
     good = write_street_csv(tmp_path, "2018-03", month_rows("2018-03", 5, no_location=2))
     body = _upload(data_page, good, "rows loaded")
     assert "7 rows loaded, 2 with no location, 0 rejected rows" in body  # 5 located + 2 not
