@@ -165,8 +165,9 @@ def data_url() -> str:
 
 
 def area_label(f: Filters) -> str:
-    if f.layer == ALL_LAYER:
-        return "the whole area"
+    if f.layer == ALL_LAYER:  # the district, by its name once declared
+        cov = data.district_coverage(f.url)
+        return cov.name if cov.status == "declared" else "the whole area"
     if not f.area:
         return f"every {layer_singular(f.layer)}"
     return data.area_options(f.url, f.layer).get(f.area, f.area)

@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 import pydeck as pdk
 import shapely
+import shapely.geometry
 from pydeck.bindings.json_tools import default_serialize
 
 from csp_dash.analysis.gistar import SIGNIFICANCE_LABELS
@@ -345,3 +346,11 @@ def legend_html(c: Colouring) -> str:
 
 def _escape(text: str) -> str:
     return str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def features_bounds(geometry: list[dict]) -> tuple[float, float, float, float] | None:
+    """(min lon, min lat, max lon, max lat) of GeoJSON geometries, or None if there are none."""
+    shapes = [shapely.geometry.shape(g) for g in geometry if g]
+    if not shapes:
+        return None
+    return tuple(float(v) for v in shapely.union_all(shapes).bounds)

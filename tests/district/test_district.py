@@ -311,3 +311,20 @@ def test_data_page_starts_own_data_and_goes_back(demo_db, tmp_path, monkeypatch)
     at.button(key="db_demo").click().run()
     assert not at.exception and config.active_choice() == config.DEMO
     assert any("synthetic demo" in i.value for i in at.info)
+
+
+@pytest.mark.slow
+def test_colchester_pages_render_the_district_only(colchester, monkeypatch):
+    """The hotspot map and tables draw the district's LSOAs, with the rest said, not drawn."""
+    from tests.apptest_helpers import run_app
+
+    eng, _ = colchester
+    monkeypatch.setenv("CSP_DASH_DB_URL", str(eng.url.render_as_string(hide_password=False)))
+    at = run_app("app_pages/hotspots.py", layer="lsoa")
+    text = " ".join(c.value for c in at.caption)
+    assert "12,733 records in Colchester; 102,114 elsewhere in Essex, not counted" in text
+    table = next(d.value for d in at.dataframe if "Code" in d.value.columns)
+    assert len(table) == 105 and table["Code"].str.startswith("E01").all()
+    for page in ("app_pages/overview.py", "app_pages/trends.py"):
+        at = run_app(page)
+        assert any("12,733 records in Colchester" in c.value for c in at.caption), page

@@ -50,6 +50,10 @@ def map_view(
     if not cells:
         fill = dict(zip(result.table.index, colour.fill, strict=True))
         tip = dict(zip(result.table.index, tips, strict=True))
+        if len(fill) < len(codes):  # LSOAs beyond the district are loaded but not analysed
+            keep = [i for i, c in enumerate(codes) if c in fill]
+            codes, geometry = [codes[i] for i in keep], [geometry[i] for i in keep]
+            bounds = maps.features_bounds(geometry) or bounds
         areas = maps.area_features(
             codes, geometry, [fill[c] for c in codes], [tip[c] for c in codes], highlight
         )
