@@ -61,11 +61,6 @@ def mapping_json(url: str, dataset: str) -> str | None:
     return m.to_json() if m else None
 
 
-@st.cache_data(ttl=TTL, show_spinner=False)
-def area_names(url: str, layer: str) -> dict[str, str]:
-    return queries.area_options(get_engine(url), layer)
-
-
 def series(
     url: str,
     source: str,
