@@ -23,7 +23,7 @@ st.caption(f"Viewing as {who}. Each measure compares the latest 12 months with i
            "named, never counted as zero.")
 plan_tab, update_tab, cal_tab, files_tab, public_tab = st.tabs(
     ["Plan", "Progress", "Calendar", "Review and files", "Public summary"],
-    key="plan_tab", on_change="rerun")
+    key="plan_tab", on_change="rerun", bind="query-params")
 if plan_tab.open:
     with plan_tab:
         views.plan_section(url)

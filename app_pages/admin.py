@@ -7,7 +7,8 @@ from csp_dash.ui.auth import require
 
 require("admin")  # the page is listed only for admins; checked again here
 st.title("Admin")
-roles_tab, audit_tab = st.tabs(["Users and roles", "Audit log"])
+roles_tab, audit_tab = st.tabs(["Users and roles", "Audit log"], key="admin_tab",
+                              bind="query-params")
 with roles_tab:
     roles_panel()
 with audit_tab:

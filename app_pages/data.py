@@ -4,15 +4,17 @@ import streamlit as st
 
 from csp_dash.db import queries
 from csp_dash.fetch.district import stored_spec
-from csp_dash.ui import components, tables
+from csp_dash.ui import components
 from csp_dash.ui.auth import allowed, require
 from csp_dash.ui.data import partner_upload, uploads
 from csp_dash.ui.data.coverage import coverage_grid
 from csp_dash.ui.data.database import database_switch
 from csp_dash.ui.data.district import district_panel
 from csp_dash.ui.data.fetch_panel import fetch_panel
+from csp_dash.ui.downloads import table_with_downloads
 from csp_dash.ui.filters import sidebar_filters
 from csp_dash.ui.state import engine
+from csp_dash.vocab import layer_label
 
 require("analyst")  # the page is not even listed for lower roles; checked again here
 sidebar_filters()
@@ -52,8 +54,11 @@ else:
         "name_field": "Name field", "population_source": "Population source",
         "population": "Residents", "areas_with_population": "Areas with population",
         "loaded_at": "Loaded"})
-    tables.dataframe(shown, hide_index=True, width="stretch",
-                 column_config={"Residents": st.column_config.NumberColumn(format="localized")})
+    # Whole residents and layers by name (estate populations are interpolated, so fractional)
+    shown["Residents"] = shown["Residents"].round().astype("Int64")
+    shown["Layer"] = shown["Layer"].map(layer_label)
+    table_with_downloads(shown, "area layers and populations", key="dl_layers",
+                         column_config={"Residents": st.column_config.NumberColumn(format="localized")})
     st.caption("Estate and ward populations without their own figures are interpolated from LSOA "
                "populations by area of overlap: an LSOA's residents are shared out in proportion to the "
                "share of its area inside each estate, assuming people are spread evenly within an LSOA.")
@@ -61,11 +66,12 @@ else:
 rej = queries.reject_sample(eng)
 if not rej.empty:
     with st.expander(f"Rejected rows ({summary['rejected']:,}; first {len(rej)} shown)"):
-        tables.dataframe(rej, hide_index=True, width="stretch")
+        table_with_downloads(rej, "rejected rows", key="dl_data_rejects")
 
 st.subheader("Load data")
 t1, t2, t3, t4, t5 = st.tabs(["police.uk files", "Boundaries", "Population", "Partner data",
-                              "Fetch from police.uk"])
+                              "Fetch from police.uk"],
+                             key="data_tab", bind="query-params")
 with t1:
     uploads.police_upload()
 with t2:

@@ -8,6 +8,7 @@ from csp_dash.ui import components
 from csp_dash.ui.domestic_abuse import sections as da_sections
 from csp_dash.ui.domestic_abuse import view as da_view
 from csp_dash.ui.filters import sidebar_filters
+from csp_dash.ui.meeting.mode import presenting
 
 da_view.view_from_url()  # before the filters rewrite the URL
 f = sidebar_filters()
@@ -31,18 +32,21 @@ if public:
     da_view.public_banner(ctx.limit, ctx.label)
 else:
     da_view.restricted_banner()
-da_view.baseline_line(ctx)
 fig = da_sections.compute(ctx)
-da_sections.tiles(ctx, fig)
+if not presenting():  # a meeting slide is the SPC chart under the view's banner
+    da_view.baseline_line(ctx)
+    da_sections.tiles(ctx, fig)
 improvement = st.radio(
     "Improvement direction",
     ["neutral", "up", "down"],
     horizontal=True,
-    key="da_improvement",
+    key="da_improvement", bind="query-params",
     help="Neutral by default: more recorded domestic abuse can mean more "
     "abuse or more confidence to report it.",
 )
 da_sections.spc_section(ctx, improvement)
+if presenting():
+    st.stop()
 da_sections.share_section(ctx, fig)
 da_sections.repeat_section(ctx, fig)
 da_sections.estate_section(ctx)

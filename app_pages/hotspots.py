@@ -12,6 +12,7 @@ from csp_dash.ui.hotspots import map as hotspot_map
 from csp_dash.ui.hotspots import panels as hotspot_panels
 from csp_dash.ui.hotspots import sections as hotspot_sections
 from csp_dash.ui.hotspots.deprivation import deprivation_section
+from csp_dash.ui.meeting.mode import presenting
 
 f = sidebar_filters()
 st.title("Estate hotspots")
@@ -26,7 +27,7 @@ if not layers:
     st.stop()
 
 ctl = hotspot_panels.controls(f, layers)
-if ctl.note:
+if ctl.note and not presenting():
     st.info(ctl.note)
 weights = hotspot_panels.harm_key(f.url, ctl.scheme)
 harm_stamp = harm.weights_stamp(ctl.scheme, hotspot_data.harm_weights(f.url, ctl.scheme))
@@ -43,12 +44,15 @@ def areas():
     return area_result or hotspot_data.analyse(f.url, ctl.areas, ctl.scheme, weights)
 
 
-hotspot_panels.headline(result)
+if not presenting():
+    hotspot_panels.headline(result)
 hotspot_map.draw(
     hotspot_map.map_view(
         f.url, ctl.areas, ctl.cells, ctl.metric, ctl.basemap, ctl.scheme, weights, f.area
     )
 )
+if presenting():  # a meeting slide is the map; the method and the tabs stay on the page
+    st.stop()
 hotspot_panels.method_panel(result)
 
 # Stable labels: a label that changed with the layer would reset the open tab.
@@ -57,7 +61,7 @@ names = ["Hotspots", "Classes over time", "Concentration", "Area profile", "Appe
 if not allowed("view_appendices"):  # the appendices are for partners and up
     names.remove("Appendices")
 # Only the open tab runs (on_change="rerun"): a filter change pays for what is on screen.
-tabs = dict(zip(names, st.tabs(names, key="hs_tab", on_change="rerun"), strict=True))
+tabs = dict(zip(names, st.tabs(names, key="hs_tab", bind="query-params", on_change="rerun"), strict=True))
 if tabs["Hotspots"].open:
     with tabs["Hotspots"]:
         hotspot_sections.ranked_table(result, harm_stamp)

@@ -4,8 +4,10 @@ import streamlit as st
 
 from csp_dash.overview.comparison import compare_periods
 from csp_dash.ui import cached as data
-from csp_dash.ui import components, tables
+from csp_dash.ui import components
+from csp_dash.ui.downloads import table_with_downloads
 from csp_dash.ui.filters import area_label, sidebar_filters
+from csp_dash.ui.meeting.mode import presenting
 from csp_dash.ui.trends.data import loaded_months
 from csp_dash.ui.trends.headlines import headline_list
 from csp_dash.vocab import ASB
@@ -27,6 +29,8 @@ components.district_note(f.url, cmp.current[0], cmp.current[1])
 headline_list(f, cmp, themes)
 if cmp.missing_months:
     st.warning(components.gap_warning(cmp.missing_months))
+if presenting():  # a meeting slide shows the headlines; the tiles and tables stay on the page
+    st.stop()
 
 cols = st.columns(2)
 components.change_tile(cols[0], cmp.crime_label, cmp.all_crime, cmp.comparable, cmp.previous_label)
@@ -38,10 +42,16 @@ tcols = st.columns(min(len(theme_rows), 5) or 1)
 for i, (name, row) in enumerate(theme_rows.iterrows()):
     components.change_tile(tcols[i % len(tcols)], name, row, cmp.comparable, cmp.previous_label)
 
+stamp = [f"CSP Dash overview: {area_label(f)}; {cmp.current_label} against {cmp.previous_label}",
+         "Source: police.uk street-level crime (Open Government Licence v3.0)"]
 st.subheader("By theme")
-tables.dataframe(components.change_table(cmp.themes, "theme", cmp.current_label, cmp.previous_label),
-             hide_index=True, column_config=components.CHANGE_COLUMNS, width="stretch")
+table_with_downloads(components.change_table(cmp.themes, "theme", cmp.current_label,
+                                             cmp.previous_label),
+                     "overview by theme", stamp=stamp, key="dl_ov_themes",
+                     column_config=components.CHANGE_COLUMNS)
 st.subheader("By category")
 cats = cmp.categories.sort_values(["theme", "category"])
-tables.dataframe(components.change_table(cats, "category", cmp.current_label, cmp.previous_label),
-             hide_index=True, column_config=components.CHANGE_COLUMNS, width="stretch")
+table_with_downloads(components.change_table(cats, "category", cmp.current_label,
+                                             cmp.previous_label),
+                     "overview by category", stamp=stamp, key="dl_ov_categories",
+                     column_config=components.CHANGE_COLUMNS)

@@ -37,7 +37,7 @@ scheme = c1.selectbox(
     "Harm weights",
     list(harm.SCHEMES),
     format_func=harm.SCHEMES.get,
-    key="pr_scheme",
+    key="pr_scheme", bind="query-params",
     help="Switch scheme to see how the ranking changes.",
 )
 with c2:
@@ -53,7 +53,7 @@ analyst = can(role, "edit_priorities")
 names = ["Ranked list", "Scores", "Candidates", "Public concern", "Scoring model", "Year on year"]
 if not analyst:
     names = [n for n in names if n not in ("Scores", "Candidates", "Scoring model")]
-tabs = dict(zip(names, st.tabs(names, key="pr_tab", on_change="rerun"), strict=True))
+tabs = dict(zip(names, st.tabs(names, key="pr_tab", bind="query-params", on_change="rerun"), strict=True))
 if tabs["Ranked list"].open:
     with tabs["Ranked list"]:
         ranked_section(bundle, scheme, stamp)

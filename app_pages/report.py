@@ -16,7 +16,8 @@ if f is None:
 allowed = page.editions()
 c1, c2 = st.columns([2, 3])
 edition = c1.segmented_control("Edition", allowed, format_func=page.EDITION_LABELS.get,
-                               default=allowed[0], key="rep_edition") or allowed[0]
+                               default=allowed[0], key="rep_edition",
+                               bind="query-params") or allowed[0]
 user = auth.current_user()
 who = c2.text_input("Your name (recorded with narrative edits)",
                     user.name or user.email or "Community safety analyst", key="rep_who")

@@ -5,6 +5,7 @@ import streamlit as st
 from csp_dash.ui import components
 from csp_dash.ui.filters import sidebar_filters
 from csp_dash.ui.horizon.forecast_tab import forecast_tab
+from csp_dash.ui.meeting.mode import not_on_slide
 from csp_dash.ui.trends import sections as trends_sections
 from csp_dash.ui.trends.comparison import comparison_tab
 from csp_dash.ui.trends.data import context, keep_state
@@ -35,7 +36,8 @@ choice = c1.segmented_control(
 measure = trends_sections.MEASURE_CHOICES[choice]
 scheme, weights, edited = scheme_picker(c2, f.url)
 note = harm_note(scheme, edited)
-latest = trends_sections.headline_tiles(ctx)
+with not_on_slide():
+    latest = trends_sections.headline_tiles(ctx)
 components.district_note(f.url, f.start, f.end)
 
 trend, yoy, spc, seasonal, harm_view, compare_view, forecast_view = st.tabs(

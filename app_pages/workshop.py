@@ -15,6 +15,7 @@ from csp_dash.ui.filters import sidebar_filters
 from csp_dash.ui.priorities.data import results
 from csp_dash.ui.priorities.yoy import yoy_section
 from csp_dash.ui.state import db_url, engine
+from csp_dash.ui.workshop import room
 from csp_dash.ui.workshop.facilitator import close_form, header, live_results
 from csp_dash.ui.workshop.links import partner_choice, token_workshop
 from csp_dash.ui.workshop.participant import participant_view
@@ -53,10 +54,14 @@ if ws is None:
     workshop_list()
     st.stop()
 
+if room.requested():  # the room's screen: large text, no sidebar, refreshing
+    room.room_view(ws)
+    st.stop()
 header(ws)
 components.demo_banner()
 live_tab, agree_tab, yoy_tab = st.tabs(
-    ["Live results", "Agree the list", "Year on year"], key="wf_tab", on_change="rerun"
+    ["Live results", "Agree the list", "Year on year"], key="wf_tab", on_change="rerun",
+    bind="query-params",
 )
 if live_tab.open:  # lazy: the 5-second refresh runs only while the live tab is open
     with live_tab:

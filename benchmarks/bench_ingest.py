@@ -33,6 +33,13 @@ NAIVE_METHOD = (
 )
 
 
+def _cpu_s() -> float:
+    """CPU seconds this process has used, all threads (on a shared machine, a steadier
+    measure of work than wall time)."""
+    use = resource.getrusage(resource.RUSAGE_SELF)
+    return use.ru_utime + use.ru_stime
+
+
 def _rss_mb() -> tuple[float, float]:
     """(current RSS, high-water RSS) of this process in MB."""
     with open("/proc/self/statm") as f:
@@ -57,15 +64,16 @@ def step_csp(url: str, folder: str, profile: str | None = None) -> dict:
 
         prof = cProfile.Profile()
         prof.enable()
-    t0 = time.perf_counter()
+    cpu0, t0 = _cpu_s(), time.perf_counter()
     report = ingest_police(engine, [folder])
-    seconds = time.perf_counter() - t0
+    seconds, cpu = time.perf_counter() - t0, _cpu_s() - cpu0
     if prof:
         prof.disable()
         prof.dump_stats(profile)
     engine.dispose()
     return dict(
         seconds=seconds,
+        cpu=cpu,
         rows=report.total("rows"),
         no_location=report.total("no_location"),
         rejected=report.total("rejected"),
@@ -175,7 +183,10 @@ class Databases:
 
     def fresh(self, name: str) -> str:
         if self.kind == "duckdb":
-            return f"duckdb:///{self.workdir / f'{name}.duckdb'}"
+            path = self.workdir / f"{name}.duckdb"
+            for old in (path, path.with_name(path.name + ".wal")):  # kept from a run before
+                old.unlink(missing_ok=True)
+            return f"duckdb:///{path}"
         from sqlalchemy import create_engine, text
 
         schema = f"bench_{self.tag}_{name}"
@@ -211,6 +222,18 @@ class Databases:
 
 
 # ---- report ------------------------------------------------------------------------------
+
+
+def clean_workdir(workdir: Path, own_dir: bool, keep: bool) -> None:
+    """Remove what a run wrote: the whole folder it made, or its files in a folder given."""
+    if keep:
+        print(f"kept: {workdir}")
+    elif own_dir:
+        shutil.rmtree(workdir, ignore_errors=True)
+    else:
+        shutil.rmtree(workdir / "police", ignore_errors=True)
+        for p in workdir.glob("*.duckdb*"):
+            p.unlink()
 
 
 def _machine() -> str:
@@ -338,14 +361,7 @@ def run(args: argparse.Namespace) -> None:
             _print_profile(args.profile)
     finally:
         dbs.drop()
-        if args.keep:
-            print(f"kept: {workdir}")
-        elif own_dir:
-            shutil.rmtree(workdir, ignore_errors=True)
-        else:
-            shutil.rmtree(workdir / "police", ignore_errors=True)
-            for p in workdir.glob("*.duckdb*"):
-                p.unlink()
+        clean_workdir(workdir, own_dir, args.keep)
 
 
 def _print_profile(path: str) -> None:

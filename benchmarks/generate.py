@@ -6,7 +6,9 @@ seconds; only the small per-force pools of map points and LSOAs are built in Pyt
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import json
+import shutil
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import numpy as np
@@ -309,7 +311,18 @@ def _file_table(rng: np.random.Generator, pool: _Pool, month: str, n: int) -> pa
 def generate(
     folder: Path, rows: int, forces: int = 43, seed: int = 12345, first_month: str = "2024-01"
 ) -> Generated:
-    """Write `rows` rows as YYYY-MM/YYYY-MM-<force>-street.csv files under `folder`."""
+    """Write `rows` rows as YYYY-MM/YYYY-MM-<force>-street.csv files under `folder`.
+
+    The same arguments give the same files, so a folder kept from an earlier run (--keep) with
+    a matching `generated.json` is reused as it is: 10M rows take minutes to write."""
+    wanted = dict(rows=rows, forces=forces, seed=seed, first_month=first_month)
+    stamp = folder.with_name(folder.name + ".generated.json")  # beside: ingest skips no file
+    if stamp.exists():
+        saved = json.loads(stamp.read_text())
+        if saved.pop("args", None) == wanted and folder.is_dir():
+            return Generated(folder=folder, **saved)
+        stamp.unlink()  # written first, stamped last: a run cut short leaves no stamp
+        shutil.rmtree(folder, ignore_errors=True)  # ours, for other arguments
     rng = np.random.default_rng(seed)
     names = force_names(forces)
     n_months = months_for(rows, forces)
@@ -338,4 +351,6 @@ def generate(
             )
             gen.asb += pc.sum(pc.equal(table["cat"], ASB)).as_py() or 0
             gen.bytes += path.stat().st_size
+    facts = {k: v for k, v in asdict(gen).items() if k != "folder"}
+    stamp.write_text(json.dumps({"args": wanted, **facts}))
     return gen

@@ -28,6 +28,10 @@ SETTINGS = {
     for s in [
         Setting("db_url", "CSP_DASH_DB_URL", DEFAULT_DB_URL,
                 "SQLAlchemy URL of the database (DuckDB file by default; postgresql+psycopg://... to share)"),
+        Setting("db_read_url", "CSP_DASH_DB_READ_URL", "",
+                "Optional SQLAlchemy URL of a read-only copy of the database (a PostgreSQL "
+                "streaming replica): pages read the cube from it; every write, and reads of what "
+                "a page has just edited, stay on the database of CSP_DASH_DB_URL"),
         Setting("disclosure_threshold", "CSP_DASH_DISCLOSURE_THRESHOLD", "5",
                 "Counts below this are suppressed in public views for sensitive themes"),
         Setting("disclosure_label", "CSP_DASH_DISCLOSURE_LABEL", "<{threshold} or suppressed",

@@ -9,6 +9,7 @@ import pandas as pd
 from sqlalchemy import Engine, delete, func, insert, or_, select
 
 from csp_dash.db.schema_shared import baselines, events
+from csp_dash.db.version import bump
 
 # campaign, operation and order: the partnership calendar (csp_dash.plan.calendar).
 KINDS = ("recording change", "rebase", "note", "campaign", "operation", "order")
@@ -35,12 +36,14 @@ def add_event(engine: Engine, month: date, label: str, scope: str = "all",
         conn.execute(insert(events).values(event_id=next_id, month=_first_of_month(month),
                                            label=label.strip(), scope=scope, kind=kind,
                                            created_at=_now()))
+        bump(conn)
     return next_id
 
 
 def delete_event(engine: Engine, event_id: int) -> None:
     with engine.begin() as conn:
         conn.execute(delete(events).where(events.c.event_id == event_id))
+        bump(conn)
 
 
 def list_events(engine: Engine, scopes: list[str] | None = None) -> pd.DataFrame:
@@ -70,6 +73,7 @@ def set_baseline(engine: Engine, scope: str, start: date, end: date, note: str |
         conn.execute(delete(baselines).where(baselines.c.scope == scope))
         conn.execute(insert(baselines).values(scope=scope, start_month=start, end_month=end,
                                               note=note, created_at=_now()))
+        bump(conn)
 
 
 def get_baseline(engine: Engine, scope: str) -> Baseline | None:
@@ -84,3 +88,4 @@ def get_baseline(engine: Engine, scope: str) -> Baseline | None:
 def clear_baseline(engine: Engine, scope: str) -> None:
     with engine.begin() as conn:
         conn.execute(delete(baselines).where(baselines.c.scope == scope))
+        bump(conn)

@@ -15,6 +15,7 @@ import pandas as pd
 from sqlalchemy import Engine, delete, insert, select
 
 from csp_dash.db.schema_shared import harm_weights
+from csp_dash.db.version import bump
 from csp_dash.vocab import POLICE_CATEGORIES
 
 SCHEMES = {
@@ -70,11 +71,13 @@ def set_weights(engine: Engine, scheme: str, new: dict[str, float]) -> None:
                 for c, w in new.items() if float(w) != float(base[c])]
         if rows:
             conn.execute(insert(harm_weights), rows)
+        bump(conn)
 
 
 def reset_weights(engine: Engine, scheme: str) -> None:
     with engine.begin() as conn:
         conn.execute(delete(harm_weights).where(harm_weights.c.scheme == scheme))
+        bump(conn)
 
 
 def edited_categories(engine: Engine, scheme: str) -> list[str]:

@@ -40,3 +40,16 @@ def layer_label(layer: str) -> str:
     return LAYER_LABELS.get(layer, layer.replace("_", " ").title())
 
 
+def layer_singular(layer: str) -> str:
+    """'LSOA', 'ward', 'H3 cell': a layer's name inside a sentence (acronyms and codes keep
+    their case)."""
+    return " ".join(w if w.isupper() or any(ch.isdigit() for ch in w) else w.lower()
+                    for w in layer_label(layer).split())
+
+
+def sentence_start(text: str) -> str:
+    """Text with its first letter capitalised and the rest as written ("LSOAs ranked",
+    never "Lsoas ranked" as str.capitalize gives)."""
+    return text[:1].upper() + text[1:]
+
+

@@ -59,3 +59,18 @@ def served_app(db_url: str, port: int | None = None, extra_args: tuple[str, ...]
         proc.terminate()
         proc.wait(timeout=20)
         proc.stderr.close()
+
+
+RUN_ENDED_JS = "!document.querySelector('[data-testid=\"stStatusWidget\"]')"
+CHARTS_DRAWN_JS = ("Array.from(document.querySelectorAll('[data-testid=\"stMain\"] .vega-embed'))"
+                   ".every(e => e.querySelector('svg'))")
+
+
+def settle(tab, charts: bool = True) -> None:
+    """Wait for the run to end and the charts to draw, then a moment more: a run the last
+    action asked for may not have begun yet, and maps draw after their run ends."""
+    tab.wait_for_selector("h1", timeout=120_000)
+    tab.wait_for_function(RUN_ENDED_JS, timeout=120_000)
+    if charts:
+        tab.wait_for_function(CHARTS_DRAWN_JS, timeout=60_000)
+    tab.wait_for_timeout(1500)

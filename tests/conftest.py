@@ -38,14 +38,26 @@ def _pg_engine(request: pytest.FixtureRequest):
     return engine
 
 
+def _new_engine(request: pytest.FixtureRequest, kind: str, tmp_path: Path):
+    if kind == "duckdb":
+        eng = make_engine(f"duckdb:///{tmp_path / 'test.duckdb'}")
+        request.addfinalizer(eng.dispose)
+        return eng
+    return _pg_engine(request)
+
+
+@pytest.fixture(params=["duckdb", "postgresql"])
+def empty_engine(request: pytest.FixtureRequest, tmp_path: Path):
+    """A database with no tables at all, on both engines (schema and migration tests)."""
+    return _new_engine(request, request.param, tmp_path)
+
+
+# Its own params (not empty_engine's), so a test can pick one engine with
+# @pytest.mark.parametrize("engine", ["postgresql"], indirect=True).
 @pytest.fixture(params=["duckdb", "postgresql"])
 def engine(request: pytest.FixtureRequest, tmp_path: Path):
     """An empty, initialised database; every test using it runs on both engines."""
-    if request.param == "duckdb":
-        eng = make_engine(f"duckdb:///{tmp_path / 'test.duckdb'}")
-        request.addfinalizer(eng.dispose)
-    else:
-        eng = _pg_engine(request)
+    eng = _new_engine(request, request.param, tmp_path)
     init_db(eng)
     return eng
 
@@ -99,6 +111,19 @@ def app_env(demo_db: str, monkeypatch: pytest.MonkeyPatch) -> str:
     return demo_db
 
 
+@pytest.fixture
+def own_demo(demo_db: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+    """A private copy of the demo for AppTest page tests that write to it (edits, workshops,
+    sign-ins); the app points at it."""
+    src = Path(demo_db.removeprefix("duckdb:///"))
+    for suffix in ("", ".wal"):
+        if Path(f"{src}{suffix}").exists():
+            shutil.copy(f"{src}{suffix}", tmp_path / f"demo.duckdb{suffix}")
+    url = f"duckdb:///{tmp_path / 'demo.duckdb'}"
+    monkeypatch.setenv("CSP_DASH_DB_URL", url)
+    return url
+
+
 @pytest.fixture(scope="session")
 def app_server(demo_db: str):
     """The real app served on the demo, for browser tests.
@@ -130,3 +155,16 @@ def essex_loaded(tmp_path_factory: pytest.TempPathFactory) -> str:
     ingest_police(eng, [ESSEX])
     eng.dispose()
     return url
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Debian's Chromium under Playwright (it cannot download its own browser here)."""
+    from playwright.sync_api import sync_playwright
+
+    from tests.browser_helpers import ARGS, CHROMIUM
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield b
+        b.close()

@@ -7,10 +7,10 @@ import math
 import geopandas as gpd
 import numpy as np
 import pandas as pd
-from libpysal.weights import W
 from shapely.geometry import box
 
 from csp_dash.analysis.gistar import MAX_GRID_CELLS, Weights, describe_weights
+from csp_dash.analysis.weights import BinaryWeights
 
 
 def grid_cells(points_lonlat: pd.DataFrame, cell_size_m: float) -> gpd.GeoDataFrame:
@@ -81,7 +81,7 @@ def grid_weights(grid: gpd.GeoDataFrame) -> Weights:
         i: [at[(r + dr, c + dc)] for dr, dc in steps if (r + dr, c + dc) in at]
         for (r, c), i in at.items()
     }
-    w = W(neighbours, id_order=list(grid.index), silence_warnings=True)
+    w = BinaryWeights.from_neighbours(neighbours, list(grid.index))
     size = grid.attrs.get("cell_size_m")
     kind = f"Queen contiguity on a {size:,.0f} m grid" if size else "Queen contiguity on a grid"
     return Weights(w, describe_weights(w, kind, "cells"))

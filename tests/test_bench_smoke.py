@@ -102,3 +102,40 @@ def test_generated_files_look_like_police_uk(tmp_path: Path) -> None:
         and f[6].startswith("On or near ")
         for f in located
     )
+
+
+def test_scale_benchmark_prints_ratios_and_sizes(tmp_path: Path) -> None:
+    # --no-pages: the page figures are bench_pages' own, checked in test_bench_pages_smoke.py
+    # (running them here too took 40 s of the suite for no more coverage).
+    out = subprocess.run(
+        [sys.executable, "-m", "benchmarks.bench_scale", "--rows", str(N), "--forces", "5",
+         "--repeat", "2", "--workdir", str(tmp_path / "work"), "--no-pages"],
+        cwd=ROOT, capture_output=True, text=True, timeout=180, check=False,
+    )
+    assert out.returncode == 0, out.stderr
+    text = out.stdout
+    ingest = re.search(r"^ingest: ([\d,]+) rows in ([\d.]+) s = ([\d,]+) rows/s; peak RSS", text,
+                       re.M)
+    bulk = re.search(r"^engine's own bulk load \(DuckDB .*\): ([\d,]+) rows in [\d.]+ s = "
+                     r"([\d,]+) rows/s", text, re.M)
+    naive = re.search(r"^naive baseline .*: ([\d,]+) rows/s", text, re.M)
+    ratio = re.search(r"^ratio: ingest takes ([\d.]+)x the engine's own bulk load .*; ingest is "
+                      r"([\d,.]+)x the naive baseline", text, re.M)
+    sizes = re.search(r"^database size: ([\d,]+) MB; crimes ([\d,]+) rows; cube ([\d,]+) rows "
+                      r"\((.*)\); cube rows / raw rows ([\d.]+)", text, re.M)
+    runs = re.search(r"^runs: 2, alternating; ingest ([\d.]+), ([\d.]+) s; bulk load ([\d.]+), "
+                     r"([\d.]+) s", text, re.M)
+    assert ingest and bulk and naive and ratio and sizes and runs, text
+    # The fastest run of each is the one reported.
+    assert _num(ingest.group(2)) == min(_num(runs.group(1)), _num(runs.group(2)))
+    assert _num(ingest.group(1)) == _num(bulk.group(1)) == _num(sizes.group(2)) == N
+    expected = _num(bulk.group(2)) / _num(ingest.group(3))
+    assert abs(_num(ratio.group(1)) - expected) <= 0.02 * expected + 0.01
+    assert abs(_num(ratio.group(2)) - _num(ingest.group(3)) / _num(naive.group(1))) <= (
+        0.05 * _num(ratio.group(2)) + 0.1)
+    layers = dict(part.rsplit(" ", 1) for part in sizes.group(4).split(", "))
+    assert sum(_num(v) for v in layers.values()) == _num(sizes.group(3))
+    assert abs(_num(sizes.group(5)) - _num(sizes.group(3)) / N) <= 0.001
+    assert {"all", "lsoa"} <= set(layers)
+    assert not re.search(r"^page timing", text, re.M)  # --no-pages was honoured
+    assert not (tmp_path / "work" / "police").exists()

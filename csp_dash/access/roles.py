@@ -48,6 +48,7 @@ ACTIONS: dict[str, Role] = {
     "edit_weights": Role.ANALYST,
     "edit_scoring_model": Role.ANALYST,
     "edit_priorities": Role.ANALYST,
+    "edit_meeting_packs": Role.ANALYST,
     "edit_report": Role.ANALYST,
     "run_workshop": Role.ANALYST,
     "manage_users": Role.ADMIN,

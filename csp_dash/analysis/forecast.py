@@ -26,7 +26,6 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 SEASON = 12
 MIN_MONTHS = 36
@@ -170,6 +169,9 @@ def forecast_seasonal_naive(y: pd.Series, horizon: int) -> pd.DataFrame:
     h = np.arange(1, horizon + 1)
     mean = values[len(values) - SEASON + (h - 1) % SEASON]
     scale = sigma * np.sqrt((h - 1) // SEASON + 1)
+    # scipy.stats costs about 55 MB: only the forecast tab loads it (docs/architecture.md).
+    from scipy import stats
+
     table = pd.DataFrame({"month": _months_after(y.index[-1], horizon), "mean": mean})
     for level in LEVELS:
         z = stats.norm.ppf(0.5 + level / 2)
@@ -282,6 +284,8 @@ def forecast_borrowed_season(area: pd.Series, district: pd.Series, horizon: int 
     s = factors.reindex(months.month).to_numpy()
     shape = total + 0.5
     prob = SEASON / (SEASON + s)  # NB(shape, p): mean shape * s / 12
+    from scipy import stats  # only the forecast tab loads scipy.stats (see above)
+
     table = pd.DataFrame({"month": months, "mean": shape * s / SEASON})
     for level in LEVELS:
         tag = int(round(level * 100))

@@ -1,18 +1,25 @@
 """Getis-Ord Gi* hotspot statistic with permutation p-values and FDR correction.
 
-Method (docs/methods.md, "Gi* and FDR"): ``esda.G_Local(y, w, transform="B", star=True)``
-over binary queen or distance-band weights, with the focal cell included (Gi*).
+Method (docs/methods.md, "Gi* and FDR"): Gi* over binary queen or distance-band weights with
+the focal unit included (self-weight 1), computed here in numpy; tests check
+it against esda's ``G_Local(y, w, transform="B", star=True)``.
 
 Choices, stated so the page can say them:
 
+- **Conditional permutations.** For unit i with k neighbours, each of the ``permutations``
+  draws puts k of the other n - 1 values round it at random (without replacement) and
+  recomputes G*_i, as esda does. One table of draws (permutations x largest k) serves every
+  unit, again as in esda; unit i reads it over the values with its own left out. The draws
+  come from ``numpy.random.default_rng(seed)``, so a seed repeats a run exactly (it does not
+  reproduce esda's draws, which come from numba's generator).
 - **Two-sided test.** esda's ``p_sim`` is one-sided in the direction of the observed value
   (it "folds" to the nearer tail). Analysts look for hot *and* cold spots, so we double it
   (capped at 1): a two-sided test at level alpha, as in ArcGIS Hot Spot Analysis.
 - **Ties.** Crime counts have many zeros, so simulated Gi* values often equal the observed
   one. esda 2.9 counts such ties as "larger" and then folds, which gives an empty cell in an
-  empty neighbourhood p = 0.001 (a spurious cold spot). We recount from esda's own
-  simulations with ties on both sides: p = 2 * min(#(sim >= obs) + 1, #(sim <= obs) + 1) /
-  (permutations + 1). Where there are no ties this is exactly 2 * esda's ``p_sim``.
+  empty neighbourhood p = 0.001 (a spurious cold spot). We count ties on both sides:
+  p = 2 * min(#(sim >= obs) + 1, #(sim <= obs) + 1) / (permutations + 1). Where there are no
+  ties this is exactly double esda's folded ``p_sim`` over the same draws.
 - **Islands** (no neighbours) have only themselves under Gi*, so there is no local
   neighbourhood to test; esda's permutation also drops their self-weight. They get
   p = NaN, are left out of the FDR family, and are never significant.
@@ -25,17 +32,14 @@ Choices, stated so the page can say them:
 
 from __future__ import annotations
 
-import warnings
-import weakref
+import math
 from typing import Literal, NamedTuple
 
-import esda
 import geopandas as gpd
 import numpy as np
 import pandas as pd
-from libpysal.weights import DistanceBand, Queen, W
-from libpysal.weights.util import fill_diagonal
-from scipy import stats
+
+from csp_dash.analysis.weights import Adjacency, BinaryWeights, distance_band, queen_contiguity
 
 #: (threshold on p_fdr, label suffix), strictest first.
 SIGNIFICANCE_BANDS: tuple[tuple[float, str], ...] = ((0.01, "99%"), (0.05, "95%"), (0.10, "90%"))
@@ -48,23 +52,20 @@ SIGNIFICANCE_LABELS: tuple[str, ...] = (
 )
 GI_COLUMNS = ["gi_z", "p", "p_fdr", "significance", "neighbours"]
 
-# Cap on simulated Gi* values kept in memory (units x permutations), about 160 MB.
+# Cap on units x permutations: the work (and time) of one permutation run.
 MAX_SIMULATED_VALUES = 20_000_000
 # Largest grid we will build: beyond this the cell size is surely a mistake.
 MAX_GRID_CELLS = 250_000
 # Gi* values lie in [0, 1]; anything closer than this is a tie (float summation order).
 _TIE_TOL = 1e-10
-# Known harmless warnings from inside esda 2.9, silenced by exact message and category:
-# G_Local cannot pass `alternative` to its randomisation engine, so every call warns; and
-# adding self-weights rebuilds the W, which re-warns about islands/components we report.
-_ESDA_ALTERNATIVE_WARNING = "The alternative hypothesis for conditional randomization"
-_LIBPYSAL_CONNECTED_WARNING = "The weights matrix is not fully connected"
-
+# Simulated values held at once (units x permutations x neighbours), about 16 MB: the page
+# must stay within its memory budget (issue 17) whatever the number of units.
+_CHUNK_VALUES = 2_000_000
 
 class Weights(NamedTuple):
     """Spatial weights and the plain-English statement shown beside the map."""
 
-    w: W
+    w: BinaryWeights
     description: str
 
 
@@ -92,7 +93,7 @@ def fdr_bh(p) -> np.ndarray:
     return out
 
 
-def _aligned_counts(counts, w: W) -> tuple[np.ndarray, pd.Index]:
+def _aligned_counts(counts, w)  -> tuple[np.ndarray, pd.Index]:
     """Counts as floats in ``w.id_order``, plus the index to report results on."""
     if isinstance(counts, pd.Series):
         ids = pd.Index(w.id_order)
@@ -123,47 +124,106 @@ def _significance(gi_z: np.ndarray, p_fdr: np.ndarray) -> list[str]:
     return labels
 
 
-# Weights with the self-weight of 1 added, built once per W: esda would rebuild them (via
-# libpysal fill_diagonal) on every call, which on thousands of units costs 5-10 times Gi*
-# itself. esda takes a W that already has a diagonal as it is, so results are unchanged.
-_WITH_SELF: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+def binary_matrix(w) -> Adjacency:
+    """The weights' 0/1 neighbour matrix (``w`` is ours or a libpysal ``W``)."""
+    if isinstance(w, BinaryWeights):
+        return w.adjacency
+    m = w.sparse.tocoo()
+    keep = m.data != 0
+    return Adjacency.from_pairs(m.row[keep], m.col[keep], m.shape[0])
 
 
-def _with_self(w: W) -> W:
-    full = _WITH_SELF.get(w)
-    if full is None:
-        full = _WITH_SELF[w] = fill_diagonal(w, 1.0)
-    return full
+def gi_star_z(y: np.ndarray, adj: Adjacency) -> tuple[np.ndarray, np.ndarray]:
+    """G*_i and its z-score for each unit (rows of ``y``; ``y`` may be units x columns).
+
+    ``adj`` is the binary neighbour matrix without self. Getis and Ord (1995) with binary
+    weights plus self, in esda's ``G_Local.calc`` form (star=True):
+    G_i = sum_j w*_ij y_j / sum y; E = k_i / n; V = k_i (n - k_i) / (n - 1) / n^2 * s^2 / m^2 (k_i = neighbours + 1, m and s^2
+    the mean and population variance of y). 0/0 (a constant y, or a unit neighbouring every
+    other unit) gives NaN or inf: callers treat those as untested.
+    """
+    y = np.asarray(y, dtype=float)
+    n = y.shape[0]
+    k = (adj.counts + 1).astype(float)  # neighbours plus self
+    if y.ndim == 2:
+        k = k[:, None]
+    total = y.sum(axis=0)
+    mean = total / n
+    var = (y**2).sum(axis=0) / n - mean**2
+    with np.errstate(divide="ignore", invalid="ignore"):
+        g = (adj.lag(y) + y) / total
+        expected = k / n
+        variance = k * (n - k) / (n - 1) / n**2 * var / mean**2
+        z = (g - expected) / np.sqrt(variance)
+    return g, z
 
 
-def _run_g_local(y: np.ndarray, w: W, permutations: int, seed: int):
-    """esda.G_Local for Gi* on binary weights, silencing only its known harmless warnings."""
-    rng_state = np.random.get_state()  # esda reseeds numpy's global generator
-    try:
-        # 0/0 z-scores (a unit neighbouring every other unit) come back NaN: handled by caller.
-        with warnings.catch_warnings(), np.errstate(divide="ignore", invalid="ignore"):
-            warnings.filterwarnings(
-                "ignore", message=_ESDA_ALTERNATIVE_WARNING, category=DeprecationWarning
-            )
-            warnings.filterwarnings(
-                "ignore", message=_LIBPYSAL_CONNECTED_WARNING, category=UserWarning
-            )
-            return esda.G_Local(
-                y,
-                _with_self(w),
-                transform="B",
-                permutations=permutations,
-                star=True,
-                seed=seed,
-                n_jobs=1,  # no worker processes inside the app; same draws as n_jobs>1
-            )
-    finally:
-        np.random.set_state(rng_state)
+_ERFC = np.frompyfunc(math.erfc, 1, 1)
+
+
+def normal_p(z: np.ndarray) -> np.ndarray:
+    """Two-sided normal-theory p, 2 * (1 - Phi(|z|)) = erfc(|z| / sqrt 2): the standard
+    library's erfc, not scipy (about 10 MB to import for this one function)."""
+    p = np.asarray(_ERFC(np.abs(np.asarray(z, dtype=float)) / math.sqrt(2.0)), dtype=float)
+    return np.minimum(1.0, p)  # erfc(nan) is nan: an untested unit stays untested
+
+
+def _draws(others: int, size: int, permutations: int, rng: np.random.Generator) -> np.ndarray:
+    """``permutations`` rows of ``size`` distinct positions in range(others), each row a
+    uniformly random ordered sample (so any prefix is a random subset too)."""
+    out = np.empty((permutations, size), dtype=np.int64)
+    if size == 0:
+        return out
+    rows = max(1, _CHUNK_VALUES // others)
+    for start in range(0, permutations, rows):
+        keys = rng.random((min(rows, permutations - start), others))
+        smallest = np.argpartition(keys, size - 1, axis=1)[:, :size]
+        order = np.argsort(np.take_along_axis(keys, smallest, axis=1), axis=1)
+        out[start : start + len(keys)] = np.take_along_axis(smallest, order, axis=1)
+    return out
+
+
+def permutation_p(
+    y: np.ndarray, adj: Adjacency, observed: np.ndarray, draws: np.ndarray
+) -> np.ndarray:
+    """Two-sided, tie-aware conditional-permutation p for each unit (module docstring).
+
+    ``draws`` is permutations x (largest neighbour count) positions among the other n - 1
+    units; unit i with k neighbours uses the first k of each row, with position j meaning
+    unit j if j < i, else unit j + 1 (its own value left out). Islands get NaN.
+    """
+    n = y.size
+    permutations = draws.shape[0]
+    counts = adj.counts
+    total = y.sum()
+    p = np.full(n, np.nan)
+    y_next = np.append(y[1:], 0.0)  # value at position j when unit i <= j is left out
+    for k in np.unique(counts[counts > 0]):
+        units = np.flatnonzero(counts == k)
+        d = draws[:, :k]
+        here, after = y[d], y_next[d]
+        step = max(1, _CHUNK_VALUES // (permutations * k))
+        for start in range(0, units.size, step):
+            i = units[start : start + step]
+            shifted = d[None, :, :] >= i[:, None, None]
+            drawn = np.where(shifted, after[None], here[None]).sum(axis=2)
+            sims = (y[i, None] + drawn) / total
+            obs = observed[i, None]
+            upper = (sims >= obs - _TIE_TOL).sum(axis=1)
+            lower = (sims <= obs + _TIE_TOL).sum(axis=1)
+            p[i] = np.minimum(1.0, 2.0 * (np.minimum(upper, lower) + 1) / (permutations + 1))
+    return p
+
+
+def _has_self_neighbours(w) -> bool:
+    if isinstance(w, BinaryWeights):
+        return False  # its constructor drops self-pairs
+    return bool(np.any(w.sparse.diagonal() != 0))
 
 
 def gi_star(
     counts: np.ndarray | pd.Series,
-    weights: W,
+    weights: BinaryWeights,
     *,
     permutations: int = 999,
     seed: int = 12345,
@@ -171,43 +231,40 @@ def gi_star(
 ) -> pd.DataFrame:
     """Gi* z-scores, two-sided p, BH-adjusted p and a significance band per unit.
 
-    ``weights`` are binary and without self-neighbours (the builders here return such);
-    esda adds the self-weight of 1 for Gi*. Results are indexed like ``counts`` (or by the
-    weights' ids for an array). Columns: gi_z, p, p_fdr, significance, neighbours
-    (excluding self).
+    ``weights`` (a ``BinaryWeights``, or a libpysal ``W`` in tests) are binary and without
+    self-neighbours; the self-weight of 1 is added here. Results are indexed like ``counts``
+    (or by the weights' ids for an array). Columns: gi_z, p, p_fdr, significance,
+    neighbours (excluding self).
 
-    ``p_method="permutation"`` (default) uses esda's conditional permutations, so the
+    ``p_method="permutation"`` (default) uses conditional permutations, so the
     smallest possible p is 2 / (permutations + 1); BH over m units then needs at least
     m * 2 / ((permutations + 1) * alpha) units at that floor before any is significant at
     alpha. ``"normal"`` uses 2 * (1 - Phi(|z|)), as sfhotspot and ArcGIS do, with no floor.
-    Memory for permutations is about units x permutations x 8 bytes.
+    Permutations are worked in chunks of units, so memory stays small; time grows with
+    units x permutations x neighbours.
     """
     if p_method not in ("permutation", "normal"):
         raise ValueError("p_method must be 'permutation' or 'normal'")
     if p_method == "permutation" and permutations < 1:
         raise ValueError("permutations must be at least 1")
-    if np.any(weights.sparse.diagonal() != 0):
+    if _has_self_neighbours(weights):
         raise ValueError("weights already include self-neighbours; gi_star adds them")
     y, index = _aligned_counts(counts, weights)
     if p_method == "permutation" and y.size * permutations > MAX_SIMULATED_VALUES:
         raise ValueError("too many units x permutations: use fewer permutations")
-    neighbours = np.asarray([weights.cardinalities[i] for i in weights.id_order])
+    adj = binary_matrix(weights)
+    neighbours = adj.counts
     n = y.size
     gi_z = np.full(n, np.nan)
     p = np.full(n, np.nan)
     # A constant surface (all zero, say) has no variance: nothing can be tested.
     if n > 1 and np.ptp(y) > 0:
-        runs = permutations if p_method == "permutation" else 0
-        g = _run_g_local(y, weights, runs, seed)
-        gi_z = np.asarray(g.Zs, dtype=float)
+        g, gi_z = gi_star_z(y, adj)
         if p_method == "permutation":
-            sims = np.asarray(g.rGs, dtype=float)
-            observed = np.asarray(g.Gs, dtype=float)[:, None]
-            upper = (sims >= observed - _TIE_TOL).sum(axis=1)
-            lower = (sims <= observed + _TIE_TOL).sum(axis=1)
-            p = np.minimum(1.0, 2.0 * (np.minimum(upper, lower) + 1) / (permutations + 1))
+            rng = np.random.default_rng(seed)
+            p = permutation_p(y, adj, g, _draws(n - 1, neighbours.max(), permutations, rng))
         else:
-            p = np.minimum(1.0, 2.0 * stats.norm.sf(np.abs(gi_z)))
+            p = normal_p(gi_z)
         untested = (neighbours == 0) | ~np.isfinite(gi_z)
         gi_z[~np.isfinite(gi_z)] = np.nan
         p[untested] = np.nan
@@ -229,7 +286,7 @@ def gi_star(
     return result
 
 
-def describe_weights(w: W, kind: str, unit_word: str = "areas") -> str:
+def describe_weights(w: BinaryWeights, kind: str, unit_word: str = "areas") -> str:
     """Plain statement of the weights, e.g. 'Queen contiguity, 284 cells, mean 7.3 neighbours,
     binary weights, self included (Gi*)'."""
     text = f"{kind}, {w.n:,} {unit_word}, mean {w.mean_neighbors:.1f} neighbours"
@@ -244,7 +301,7 @@ def queen_weights(gdf: gpd.GeoDataFrame, unit_word: str = "areas") -> Weights:
     if gdf.index.has_duplicates:
         raise ValueError("area index must be unique")
     # Islands are expected (offshore estates, gaps in custom polygons); we report them.
-    w = Queen.from_dataframe(gdf, use_index=True, silence_warnings=True)
+    w = queen_contiguity(gdf.geometry.to_numpy(), list(gdf.index))
     return Weights(w, describe_weights(w, "Queen contiguity", unit_word))
 
 
@@ -264,9 +321,7 @@ def distance_weights(
     projected = gdf.geometry.to_crs(gdf.estimate_utm_crs())
     centroids = projected.centroid
     coords = np.column_stack([centroids.x.to_numpy(), centroids.y.to_numpy()])
-    w = DistanceBand(
-        coords, threshold=threshold_m, binary=True, ids=list(gdf.index), silence_warnings=True
-    )
+    w = distance_band(coords, threshold_m, list(gdf.index))
     kind = f"Distance band {threshold_m:,.0f} m between centroids"
     return Weights(w, describe_weights(w, kind, unit_word))
 

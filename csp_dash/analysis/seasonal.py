@@ -1,4 +1,4 @@
-"""Seasonal decomposition of a monthly count (statsmodels STL, period 12, robust).
+"""Seasonal decomposition of a monthly count (STL, period 12, robust; csp_dash.analysis.stl).
 
 Run only on 36 or more consecutive months: with fewer, the seasonal pattern rests on
 too few repeats of each month to be told apart from noise. A series with a missing
@@ -11,8 +11,8 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from statsmodels.tsa.seasonal import STL
 
+from csp_dash.analysis.stl import stl
 from csp_dash.analysis.trends import complete_months
 
 MIN_MONTHS = 36
@@ -61,17 +61,18 @@ def decompose(monthly: pd.Series) -> SeasonalResult | None:
     """STL trend, seasonal and residual components, or None (see ``decompose_reason``).
 
     ``monthly`` is indexed by month (dates or periods); it is reindexed to first-of-month
-    dates. Calls ``STL(series, period=12, robust=True).fit()`` with statsmodels defaults.
+    dates. Our STL equals statsmodels' ``STL(series, period=12, robust=True).fit()`` with
+    its defaults (docs/methods.md, "Seasonal decomposition"), without importing it.
     """
     if decompose_reason(monthly) is not None:
         return None
     full = complete_months(monthly)
-    fit = STL(full, period=PERIOD, robust=True).fit()
+    fit = stl(full.to_numpy(dtype=float), period=PERIOD, robust=True)
     idx = full.index
     name = monthly.name
     return SeasonalResult(
         observed=full,
-        trend=pd.Series(np.asarray(fit.trend), index=idx, name=name),
-        seasonal=pd.Series(np.asarray(fit.seasonal), index=idx, name=name),
-        resid=pd.Series(np.asarray(fit.resid), index=idx, name=name),
+        trend=pd.Series(fit.trend, index=idx, name=name),
+        seasonal=pd.Series(fit.seasonal, index=idx, name=name),
+        resid=pd.Series(fit.resid, index=idx, name=name),
     )

@@ -25,6 +25,17 @@ SUBMISSION_COLUMNS = (
 AGGREGATE_COLUMNS = ("candidate", "dimension", "n", "median", "q1", "q3", "iqr", "min", "max")
 
 
+# Where partners disagree enough to discuss in the room (docs/methods.md): the middle half of
+# the scores spans 1.5 points or more, or the lowest and highest are 3 or more apart.
+WIDE_IQR = 1.5
+WIDE_RANGE = 3.0
+
+
+def organisation_key(value: object) -> str:
+    """One organisation however it was typed: "police", " Police ", "POLICE" are the same."""
+    return " ".join(str(value or "").split()).casefold()
+
+
 def latest_submissions(subs: pd.DataFrame) -> pd.DataFrame:
     """Keep each participant's latest submission per candidate.
 
@@ -58,6 +69,7 @@ def aggregate(
     """
     latest = latest_submissions(subs).dropna(subset=["score"])
     if unit == "organisation":
+        latest = latest.assign(organisation=latest["organisation"].map(organisation_key))
         latest = latest.groupby(["candidate", "dimension", "organisation"], as_index=False)[
             "score"
         ].median()
@@ -84,10 +96,12 @@ def disagreement(agg: pd.DataFrame, min_n: int = 2) -> pd.DataFrame:
     """Rows of ``aggregate`` ranked by where partners disagree most.
 
     Ordered by IQR, then range (max - min), both descending; rows scored by fewer
-    than ``min_n`` partners are left out, since one score has no spread.
+    than ``min_n`` partners are left out, since one score has no spread. ``wide`` marks
+    the rows to discuss: IQR at least ``WIDE_IQR`` or range at least ``WIDE_RANGE``.
     """
     out = agg[agg["n"] >= min_n].copy()
     out["range"] = out["max"] - out["min"]
+    out["wide"] = (out["iqr"] >= WIDE_IQR) | (out["range"] >= WIDE_RANGE)
     out = out.sort_values(
         ["iqr", "range", "candidate", "dimension"],
         ascending=[False, False, True, True],
@@ -164,10 +178,13 @@ def movement(this_year: list[str], last_year: list[str]) -> pd.DataFrame:
 
 __all__ = [
     "AGGREGATE_COLUMNS",
+    "WIDE_IQR",
+    "WIDE_RANGE",
     "SUBMISSION_COLUMNS",
     "aggregate",
     "disagreement",
     "latest_submissions",
     "live_ranking",
     "movement",
+    "organisation_key",
 ]

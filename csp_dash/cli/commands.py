@@ -13,6 +13,7 @@ from sqlalchemy.exc import OperationalError
 
 from csp_dash import config
 from csp_dash.cli.common import close_engines, open_engine
+from csp_dash.db import cli as db_cli
 from csp_dash.district import cli as district_cli
 from csp_dash.fetch import cli as fetch_cli
 from csp_dash.horizon import cli as horizon_cli
@@ -138,7 +139,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 # Each feature adds its own commands: a module with register(sub, ingest_sub, add), listed here.
 COMMAND_MODULES = [district_cli, overview_cli, trends_cli, hotspots_cli, partner_cli, priorities_cli,
-                   fetch_cli, horizon_cli, plan_cli, report_cli]
+                   fetch_cli, horizon_cli, plan_cli, report_cli, db_cli]
 
 
 def build_parser() -> argparse.ArgumentParser:

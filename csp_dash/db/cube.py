@@ -6,6 +6,11 @@ point-in-polygon would misplace about 13% of them); other layers (and "h3", the 
 cells) use the snapped point's assigned area. Two more layers count what is left out, so
 pages can say it: "_outside" (records with a location outside the district) and
 "_no_location" (records with none). Layers starting with "_" are never areas.
+
+The cube grows with the district, not with the rows loaded: the cells layer, the largest
+(a cell-month-category row for most located records), is built only while a district is in
+effect (declared, or the loaded LSOA layer proposed); with neither, a force-wide or national
+load would make it as large as the raw data (docs/methods.md, "The cube's size").
 """
 
 from __future__ import annotations
@@ -13,9 +18,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date
 
-from sqlalchemy import Connection, delete, func, insert, literal, select
+from sqlalchemy import Connection, case, delete, func, insert, literal, select
 
-from csp_dash.db.district import member
+from csp_dash.db.district import EVERYTHING, in_effect, member
 from csp_dash.db.schema import crimes, cube, location_areas
 
 ALL_LAYER = "all"
@@ -50,14 +55,15 @@ def rebuild_cube(conn: Connection, *, months: Iterable[date] | None = None,
 
     cols = ["source", "month", "layer", "area_code", "category", "count"]
     if layers is None or ALL_LAYER in layers:
-        for layer, cond in ((ALL_LAYER, inside),
-                            (OUTSIDE_LAYER, crimes.c.location_key.is_not(None) & ~inside),
-                            (NO_LOCATION_LAYER, crimes.c.location_key.is_(None)
-                             & crimes.c.lsoa_code.is_(None))):
-            sel = (select(literal(POLICE), crimes.c.month, literal(layer), literal(ALL_AREA),
-                          crimes.c.category, func.count())
-                   .where(cond).group_by(crimes.c.month, crimes.c.category))
-            conn.execute(insert(cube).from_select(cols, month_filter(sel)))
+        # The district, the located records outside it and those with no location: one scan
+        # for the three (they exclude each other: no-location records are never inside).
+        which = case((inside, literal(ALL_LAYER)),
+                     (crimes.c.location_key.is_not(None), literal(OUTSIDE_LAYER)),
+                     (crimes.c.lsoa_code.is_(None), literal(NO_LOCATION_LAYER)))
+        sel = (select(literal(POLICE), crimes.c.month, which, literal(ALL_AREA),
+                      crimes.c.category, func.count())
+               .where(which.is_not(None)).group_by(crimes.c.month, which, crimes.c.category))
+        conn.execute(insert(cube).from_select(cols, month_filter(sel)))
     if layers is None or LSOA_LAYER in layers:
         sel = (select(literal(POLICE), crimes.c.month, literal(LSOA_LAYER), crimes.c.lsoa_code,
                       crimes.c.category, func.count())
@@ -67,6 +73,7 @@ def rebuild_cube(conn: Connection, *, months: Iterable[date] | None = None,
     point_layers = [x for x in layers if x not in (ALL_LAYER, LSOA_LAYER)] if layers else None
     if point_layers == []:
         return
+    cells = in_effect(conn).status != EVERYTHING
     la = location_areas
     sel = (select(literal(POLICE), crimes.c.month, la.c.layer, la.c.area_code, crimes.c.category,
                   func.count())
@@ -75,4 +82,6 @@ def rebuild_cube(conn: Connection, *, months: Iterable[date] | None = None,
            .group_by(crimes.c.month, la.c.layer, la.c.area_code, crimes.c.category))
     if point_layers is not None:
         sel = sel.where(la.c.layer.in_(point_layers))
+    if not cells:
+        sel = sel.where(la.c.layer != H3_LAYER)
     conn.execute(insert(cube).from_select(cols, month_filter(sel)))

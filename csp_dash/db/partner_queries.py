@@ -55,6 +55,24 @@ def dataset_table(engine: Engine) -> pd.DataFrame:
     return df
 
 
+def titles_of(table: pd.DataFrame) -> dict[str, str]:
+    """Each dataset's title in words (pure): its theme and unit, "Domestic abuse referrals";
+    where two datasets share both, the dataset's own name follows in brackets."""
+    out: dict[str, str] = {}
+    pairs = table.groupby(["theme", "unit"])["dataset"].transform("size")
+    for row, shared in zip(table.itertuples(index=False), pairs, strict=True):
+        title = f"{row.theme} {row.unit}".strip()
+        title = title[:1].upper() + title[1:]
+        out[row.dataset] = f"{title} ({row.dataset.replace('_', ' ')})" if shared > 1 else title
+    return out
+
+
+def dataset_titles(engine: Engine) -> dict[str, str]:
+    """Every loaded dataset's title (``titles_of``): what pages and exports call a dataset."""
+    d = partner_datasets.c
+    return titles_of(_read(engine, select(d.dataset, d.theme, d.unit).order_by(d.dataset)))
+
+
 def file_log(engine: Engine, dataset: str) -> pd.DataFrame:
     f = partner_files.c
     return _read(

@@ -69,6 +69,12 @@ def theme_table(engine: Engine) -> pd.DataFrame:
     return _read(engine, select(t.category, t.theme, t.sort_order).order_by(t.sort_order, t.category))
 
 
+def layer_names(engine: Engine) -> list[str]:
+    """The loaded layers' names: what a page needs to offer them (no join over the areas)."""
+    with engine.connect() as conn:
+        return list(conn.execute(select(layers.c.layer).order_by(layers.c.layer)).scalars())
+
+
 def layer_table(engine: Engine) -> pd.DataFrame:
     a, lay = areas.c, layers.c
     stmt = (select(lay.layer, lay.n_areas, lay.source_file, lay.code_field, lay.name_field,
@@ -81,12 +87,17 @@ def layer_table(engine: Engine) -> pd.DataFrame:
     return _read(engine, stmt)
 
 
-def area_table(engine: Engine, layer: str, with_geometry: bool = False) -> pd.DataFrame:
+def area_table(engine: Engine, layer: str, with_geometry: bool = False,
+               codes: Select | None = None) -> pd.DataFrame:
+    """A layer's areas; ``codes`` (a SELECT of codes) keeps only those, in the database."""
     a = areas.c
     cols = [a.code, a.name, a.population, a.households, a.area_km2, a.centroid_lon, a.centroid_lat]
     if with_geometry:
         cols.append(a.geometry)
-    return _read(engine, select(*cols).where(a.layer == layer).order_by(a.name, a.code))
+    stmt = select(*cols).where(a.layer == layer)
+    if codes is not None:
+        stmt = stmt.where(a.code.in_(codes.scalar_subquery()))
+    return _read(engine, stmt.order_by(a.name, a.code))
 
 
 def ingest_log(engine: Engine, source: str = POLICE) -> pd.DataFrame:

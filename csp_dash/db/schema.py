@@ -16,7 +16,9 @@ from sqlalchemy import (
     Text,
 )
 
-SCHEMA_VERSION = 1
+# schema_meta's schema_version: 1 before Alembic, 2 since (the revision is in alembic_version);
+# a release from before refuses a database marked 2.
+SCHEMA_VERSION = 2
 
 metadata = MetaData()
 
@@ -59,8 +61,9 @@ crimes = Table(
     Column("outcome", Text),
     Column("context", Text),
 )
-# DuckDB scans are fast and its indexes slow bulk loads; PostgreSQL needs the index for replaces.
-Index("ix_crimes_force_month", crimes.c.force, crimes.c.month).ddl_if(dialect="postgresql")
+# No index on either engine: indexes slow bulk loads, and replacing a force-month scans one
+# month (on PostgreSQL the table is partitioned by month: db/partitions.py, made by
+# engine.create_fresh; docs/architecture.md, "Ingest pipeline").
 
 rejects = Table(
     "rejects", metadata,

@@ -37,9 +37,6 @@ partner_datasets = Table(
     Column("sensitive", Boolean),
 )
 
-# Columns added after the first release: init_db adds them to an existing table.
-ADDED_COLUMNS = [(partner_datasets, "sensitive", "BOOLEAN")]
-
 # The ingest log: one row per loaded file version; the unit of idempotency.
 partner_files = Table(
     "partner_files",

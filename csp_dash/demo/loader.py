@@ -9,6 +9,7 @@ from sqlalchemy import Engine, delete, insert
 from csp_dash import config
 from csp_dash.db.engine import DEMO_BUILDING, DEMO_FLAG, demo_flag
 from csp_dash.db.schema import schema_meta
+from csp_dash.db.version import bump
 from csp_dash.demo import burglary, comparators, partner, plan, priorities
 from csp_dash.demo.police import DEMO_DISTRICT_NAME, write_demo_files
 from csp_dash.ingest.boundaries import import_boundaries, import_population
@@ -50,6 +51,7 @@ def _set_flag(engine: Engine, value: str) -> None:
     with engine.begin() as conn:
         conn.execute(delete(schema_meta).where(schema_meta.c.key == DEMO_FLAG))
         conn.execute(insert(schema_meta).values(key=DEMO_FLAG, value=value))
+        bump(conn)
 
 
 def needs_demo(engine: Engine) -> bool:

@@ -18,6 +18,7 @@ from sqlalchemy import Connection, Engine, delete, insert, select
 from csp_dash.db.cube import rebuild_cube
 from csp_dash.db.schema import areas, crimes
 from csp_dash.db.schema_district import district_def, district_lsoas
+from csp_dash.db.version import bump
 from csp_dash.ingest.boundaries import read_boundaries
 from csp_dash.ingest.partner.cube import rebuild_all_partner_cubes
 
@@ -57,6 +58,7 @@ def _store(engine: Engine, name: str, kind: str, source: str, codes: list[str],
         conn.execute(insert(district_lsoas), [{"lsoa_code": c} for c in codes])
         rebuild_cube(conn)
         rebuild_all_partner_cubes(conn)
+        bump(conn)
     return len(codes)
 
 
@@ -151,3 +153,4 @@ def clear(engine: Engine) -> None:
         conn.execute(delete(district_def))
         rebuild_cube(conn)
         rebuild_all_partner_cubes(conn)
+        bump(conn)

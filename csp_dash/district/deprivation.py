@@ -20,6 +20,7 @@ from csp_dash.db.cube import LSOA_LAYER
 from csp_dash.db.district import lsoa_codes
 from csp_dash.db.schema import areas
 from csp_dash.db.schema_district import deprivation
+from csp_dash.db.version import bump
 from csp_dash.ingest.errors import IngestError
 from csp_dash.ingest.guard import refuse_into_demo
 
@@ -75,6 +76,7 @@ def import_deprivation(engine: Engine, path: str | Path, code_field: str | None 
     with engine.begin() as conn:
         conn.execute(delete(deprivation))
         conn.execute(insert(deprivation), rows)
+        bump(conn)
     return len(rows)
 
 

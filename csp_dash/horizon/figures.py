@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import altair as alt
 import numpy as np
 import pandas as pd
 
 from csp_dash.analysis.forecast import RANGE_WORDING
-from csp_dash.analysis.near_repeat import KnoxResult
+
+if TYPE_CHECKING:  # near_repeat pulls in scipy.spatial (~25 MB), which the trends page never needs
+    from csp_dash.analysis.near_repeat import KnoxResult
 
 LINE = "#08519c"
 FAN_95 = "#c6dbef"

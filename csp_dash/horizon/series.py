@@ -4,10 +4,10 @@ exact dates and projected coordinates for near-repeat analysis."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 import numpy as np
 import pandas as pd
-from pyproj import Transformer
 from sqlalchemy import Engine, func, select
 
 from csp_dash.analysis.trends import complete_months
@@ -117,6 +117,8 @@ def partner_events(engine: Engine, dataset: str, category: str | None = None) ->
                          "months only, and near-repeat needs the day of each crime")
     lon, lat = key_to_lonlat(located["location_key"].to_numpy(dtype=np.int64))
     crs = utm_crs(lon)
+    from pyproj import Transformer  # ~13 MB: only near-repeat needs it, not every trends page
+
     x, y = Transformer.from_crs("EPSG:4326", crs, always_xy=True).transform(lon, lat)
     day = (dates - dates.min()).dt.days.to_numpy()
     frame = pd.DataFrame({"record_date": dates.to_numpy(), "x": x, "y": y, "day": day})
@@ -125,21 +127,25 @@ def partner_events(engine: Engine, dataset: str, category: str | None = None) ->
 
 def forecast_for(engine: Engine, *, category: str | None = None, theme: str | None = None,
                  layer: str = ALL_LAYER, area: str | None = None, horizon: int = 12,
-                 borrow_season: bool = True):
+                 borrow_season: bool = True, end: date | None = None):
     """The forecast of one series and the series itself. An area too small to forecast
-    borrows the whole area's seasonal pattern (if ``borrow_season``); else ForecastRefused."""
+    borrows the whole area's seasonal pattern (if ``borrow_season``); else ForecastRefused.
+    ``end`` forecasts from that month (a report's period end), ignoring later months."""
     from csp_dash.analysis.forecast import (
         ForecastRefused,
         forecast_borrowed_season,
         forecast_series,
     )
 
-    y = monthly_series(engine, category=category, theme=theme, layer=layer, area=area)
+    def cut(s: pd.Series) -> pd.Series:
+        return s if end is None else s[s.index <= pd.Timestamp(end)]
+
+    y = cut(monthly_series(engine, category=category, theme=theme, layer=layer, area=area))
     try:
         return forecast_series(y, horizon), y
     except ForecastRefused as exc:
         small = "too small" in str(exc)
         if not (small and borrow_season and layer != ALL_LAYER):
             raise
-    district = monthly_series(engine, category=category, theme=theme)
+    district = cut(monthly_series(engine, category=category, theme=theme))
     return forecast_borrowed_season(y, district.dropna(), horizon), y

@@ -23,7 +23,7 @@ from csp_dash.analysis.periods import comparison_window, missing_months, months_
 from csp_dash.analysis.trends import Window
 from csp_dash.db import queries
 from csp_dash.db.cube import ALL_LAYER, H3_RESOLUTION, LSOA_LAYER
-from csp_dash.db.district import lsoa_codes as district_lsoa_codes
+from csp_dash.db.district import EVERYTHING, in_effect
 from csp_dash.district.deprivation import deciles
 from csp_dash.hotspots.areas import AreaWeights, area_frame, area_weights, study_hull
 from csp_dash.hotspots.cells import (
@@ -95,6 +95,11 @@ def build_domain(engine: Engine, q: HotspotQuery) -> Domain:
         hull = study_hull(engine)
         cells = cell_universe(engine, q.current, q.resolution, hull)
         if len(cells) < 2:
+            with engine.connect() as conn:
+                no_district = in_effect(conn).status == EVERYTHING
+            if no_district:  # the cube counts cells for a district only (db/cube.py)
+                raise ValueError("H3 cells are counted for the district: declare it on the Data "
+                                 "page or with `csp-dash district set`, or load the LSOA layer")
             raise ValueError("too few H3 cells with crime in this period for Gi*")
         where = "inside the district hull" if hull is not None else "(no district boundary loaded)"
         return Domain(
@@ -105,11 +110,7 @@ def build_domain(engine: Engine, q: HotspotQuery) -> Domain:
         )  # fmt: skip
     if q.layer == ALL_LAYER:
         raise ValueError("choose an area layer (estate, ward, LSOA...) for hotspots")
-    gdf = area_frame(engine, q.layer)
-    if q.layer == LSOA_LAYER:  # the district's LSOAs only (others may be loaded beside them)
-        with engine.connect() as conn:
-            mine = set(conn.execute(district_lsoa_codes(conn)).scalars())
-        gdf = gdf[gdf.index.isin(mine)]
+    gdf = area_frame(engine, q.layer, district_only=True)
     if gdf.empty:
         raise ValueError(
             f"layer '{q.layer}' has no boundaries loaded: load them on the Data page or with "

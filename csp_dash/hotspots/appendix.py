@@ -13,6 +13,7 @@ import pandas as pd
 from csp_dash.analysis.periods import label as window_label
 from csp_dash.analysis.trends import DECREASE, INCREASE, change_stats, rate_per_1000
 from csp_dash.hotspots.analysis import HotspotResult
+from csp_dash.vocab import sentence_start
 
 NOT_FOR_PUBLIC = "Not for public circulation"
 TOTAL = "All selected categories"
@@ -74,7 +75,7 @@ def appendix_tables(
 
 
 def _words(df: pd.DataFrame, result: HotspotResult, rank: bool) -> pd.DataFrame:
-    area = result.unit_word[:-1].title() if result.unit_word.endswith("s") else "Area"
+    area = sentence_start(result.unit_word[:-1]) if result.unit_word.endswith("s") else "Area"
     cur, prev = window_label(result.query.current), window_label(result.previous)
     base = result.rate_base or "residents"
     cols = {

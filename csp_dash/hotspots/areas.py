@@ -8,12 +8,13 @@ from typing import Literal
 import geopandas as gpd
 import numpy as np
 import shapely
-from libpysal.weights.util import min_threshold_distance
 from sqlalchemy import Engine
 
 from csp_dash.analysis.gistar import Weights, distance_weights, queen_weights
+from csp_dash.analysis.weights import min_threshold_distance
 from csp_dash.db import queries
 from csp_dash.db.cube import LSOA_LAYER
+from csp_dash.db.district import lsoa_codes as district_lsoa_codes
 
 AreaWeights = Literal["auto", "queen", "distance"]
 #: Queen contiguity is used unless more than this share of areas would have no neighbour.
@@ -21,9 +22,18 @@ MAX_ISLAND_SHARE = 0.1
 DISTRICT_LAYER = "district"
 
 
-def area_frame(engine: Engine, layer: str) -> gpd.GeoDataFrame:
-    """The layer's areas with geometry (index ``code``): name, population, households."""
-    df = queries.area_table(engine, layer, with_geometry=True)
+def area_frame(engine: Engine, layer: str, district_only: bool = False) -> gpd.GeoDataFrame:
+    """The layer's areas with geometry (index ``code``): name, population, households.
+
+    ``district_only``: of the LSOA layer, only the district's LSOAs. A force's or the country's
+    LSOAs may be loaded beside them; reading and simplifying only the district's keeps a page's
+    time and memory bounded by the district, not by what is loaded.
+    """
+    codes = None
+    if district_only and layer == LSOA_LAYER:
+        with engine.connect() as conn:
+            codes = district_lsoa_codes(conn)
+    df = queries.area_table(engine, layer, with_geometry=True, codes=codes)
     df = df[df["geometry"].notna()]
     geoms = shapely.from_geojson(df["geometry"].to_numpy(dtype=object))
     gdf = gpd.GeoDataFrame(
@@ -37,8 +47,7 @@ def area_frame(engine: Engine, layer: str) -> gpd.GeoDataFrame:
 
 def layers_with_geometry(engine: Engine) -> list[str]:
     """Loaded layers that have polygons (so they can be mapped), estates first."""
-    table = queries.layer_table(engine)
-    names = [n for n in table["layer"] if n]
+    names = [n for n in queries.layer_names(engine) if n]
     order = {"estate": 0, "ward": 1, LSOA_LAYER: 2, DISTRICT_LAYER: 3}
     return sorted(names, key=lambda n: (order.get(n, 1.5), n))
 

@@ -16,11 +16,11 @@ import h3
 import numpy as np
 import pandas as pd
 import shapely
-from libpysal.weights import W
 from sqlalchemy import Engine
 
 from csp_dash.analysis.gistar import Weights, describe_weights
 from csp_dash.analysis.trends import Window
+from csp_dash.analysis.weights import BinaryWeights
 from csp_dash.db.cube import H3_LAYER, H3_RESOLUTION
 from csp_dash.hotspots.figures import month_matrix, window_counts
 
@@ -114,7 +114,7 @@ def cell_weights(cells: pd.Index, k: int = 1) -> Weights:
         raise ValueError(f"ring distance must be one of {sorted(RINGS)}")
     inside = set(cells)
     neighbours = {c: [n for n in h3.grid_disk(c, k) if n != c and n in inside] for c in cells}
-    w = W(neighbours, id_order=list(cells), silence_warnings=True)
+    w = BinaryWeights.from_neighbours(neighbours, list(cells))
     kind = (
         "H3 contiguity (cells sharing an edge)"
         if k == 1

@@ -58,7 +58,7 @@ def result_json(result: HotspotResult) -> dict:
                    "label": label(q.current)},
         "rate_per_1000": result.rate_base or None,
         "method": {
-            "statistic": "Getis-Ord Gi* (esda G_Local, star=True, binary weights)",
+            "statistic": "Getis-Ord Gi* (star=True, binary weights; as esda G_Local)",
             "weights": result.weights_statement,
             "p_method": q.gi.p_method,
             "permutations": q.gi.permutations if q.gi.p_method == "permutation" else None,

@@ -17,6 +17,7 @@ from sqlalchemy import Connection, Engine, delete, insert, select, update
 from csp_dash.db.bulk import bulk_insert
 from csp_dash.db.cube import ALL_LAYER, H3_LAYER, LSOA_LAYER, rebuild_cube
 from csp_dash.db.schema import areas, layers
+from csp_dash.db.version import bump
 from csp_dash.ingest.assign import layer_frame, reassign_layer
 from csp_dash.ingest.boundary_checks import check_coordinates, check_geometry, population_notes
 from csp_dash.ingest.errors import IngestError
@@ -113,6 +114,7 @@ def import_boundaries(engine: Engine, path: str | Path, layer: str, code_field: 
         rebuild_cube(conn, layers=None if layer == LSOA_LAYER else [layer])
         rebuild_all_partner_cubes(conn)  # partner records are assigned to the same layers
         refresh_interpolated(conn)
+        bump(conn)
     return len(gdf)
 
 
@@ -201,6 +203,7 @@ def import_population(engine: Engine, path: str | Path, layer: str, code_field: 
         conn.execute(update(layers).where(layers.c.layer == layer)
                      .values(population_source=f"imported from {path.name}"))
         refresh_interpolated(conn)
+        bump(conn)
     return len(matched)
 
 

@@ -29,6 +29,7 @@ from sqlalchemy import Engine, delete
 
 from csp_dash.db.bulk import bulk_insert
 from csp_dash.db.schema_trends import comparison
+from csp_dash.db.version import bump
 from csp_dash.ingest.errors import IngestError
 from csp_dash.ingest.guard import refuse_into_demo
 from csp_dash.vocab import POLICE_CATEGORIES
@@ -213,6 +214,7 @@ def ingest_comparison(engine: Engine, path: str | Path) -> ComparisonReport:
     with engine.begin() as conn:
         conn.execute(delete(comparison).where(comparison.c.area.in_(areas)))
         bulk_insert(conn, comparison, table)
+        bump(conn)
     return ComparisonReport(
         path.name, len(df), areas, min(df["period_start"]), max(df["period_end"])
     )

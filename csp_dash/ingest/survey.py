@@ -30,6 +30,7 @@ from sqlalchemy import Engine, delete, insert, select
 from csp_dash.db import queries
 from csp_dash.db.schema import areas
 from csp_dash.db.schema_priorities import priority_candidates, survey_answers, surveys
+from csp_dash.db.version import bump
 from csp_dash.ingest.errors import IngestError
 
 AREA_GUESSES = (
@@ -299,6 +300,7 @@ def ingest_survey(
             )
         )
         conn.execute(insert(survey_answers), rows)
+        bump(conn)
     return report
 
 

@@ -14,6 +14,7 @@ from sqlalchemy import Engine, delete, func, insert, select
 
 from csp_dash.db.schema_plan import plan_calendar
 from csp_dash.db.schema_shared import events as events_table
+from csp_dash.db.version import bump
 from csp_dash.events import KINDS
 
 CALENDAR_KINDS = ("campaign", "operation", "order")
@@ -36,6 +37,7 @@ def add_entry(engine: Engine, label: str, kind: str, start: date, end: date | No
             kind=kind, created_at=datetime.now(UTC).replace(tzinfo=None)))
         conn.execute(insert(plan_calendar).values(event_id=event_id, start_date=start,
                                                   end_date=end, owner=(owner or None)))
+        bump(conn)
     return event_id
 
 
@@ -43,6 +45,7 @@ def delete_entry(engine: Engine, event_id: int) -> None:
     with engine.begin() as conn:
         conn.execute(delete(plan_calendar).where(plan_calendar.c.event_id == event_id))
         conn.execute(delete(events_table).where(events_table.c.event_id == event_id))
+        bump(conn)
 
 
 def list_entries(engine: Engine) -> pd.DataFrame:

@@ -6,10 +6,12 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
+from csp_dash import palette
 from csp_dash.plan.status import MeasureRow
+from csp_dash.ui.charts import month_axis  # pure Altair, as report/charts.py uses it
 
-COLOURS = {"common": "#9e9e9e", "improvement": "#1f77b4", "concern": "#f28e2b"}
-EVENT = "#b22222"
+COLOURS = {k: palette.SPC[k] for k in ("common", "improvement", "concern")}
+EVENT = palette.EVENT
 
 
 def measure_chart(row: MeasureRow, calendar: pd.DataFrame | None = None,
@@ -22,7 +24,7 @@ def measure_chart(row: MeasureRow, calendar: pd.DataFrame | None = None,
     spc = st.spc
     data["variation"] = (data["month"].map(spc["variation"]).fillna("common")
                          if spc is not None else "common")
-    x = alt.X("month:T", title=None, axis=alt.Axis(format="%b %y", labelAngle=0))
+    x = alt.X("month:T", title=None, axis=month_axis(data["month"], fmt="%b %y"))
     y = alt.Y("value:Q", title=row.label or m.value, scale=alt.Scale(zero=False))
     base = alt.Chart(data)
     layers = [
@@ -36,9 +38,9 @@ def measure_chart(row: MeasureRow, calendar: pd.DataFrame | None = None,
     ]
     lines = []
     if st.baseline is not None:
-        lines.append(("baseline mean", st.baseline / 12, "#08519c"))
+        lines.append(("baseline mean", st.baseline / 12, palette.LINE))
         if m.target_pct is not None:
-            lines.append(("target", st.baseline / 12 * (1 + m.target_pct / 100), "#2ca02c"))
+            lines.append(("target", st.baseline / 12 * (1 + m.target_pct / 100), palette.TARGET))
     if lines:
         ref = pd.DataFrame([{"line": n, "y": v} for n, v, _ in lines])
         layers.append(alt.Chart(ref).mark_rule(strokeDash=[5, 3]).encode(

@@ -206,4 +206,7 @@ def export_plan(objectives: list[Objective], fmt: str) -> bytes:
     if fmt not in FORMATS:
         raise ValueError(f"format must be one of {', '.join(FORMATS)}")
     table = plan_table(objectives)
-    return to_csv_bytes(table) if fmt == "csv" else to_xlsx_bytes(table, sheet="Action plan")
+    # read back in by import_plan: every digit kept, not rounded for display
+    if fmt == "csv":
+        return to_csv_bytes(table, rounded=False)
+    return to_xlsx_bytes(table, sheet="Action plan", rounded=False)

@@ -14,6 +14,7 @@ import pandas as pd
 from sqlalchemy import Engine, func, insert, select
 
 from csp_dash.db.schema_plan import plan_reviews
+from csp_dash.db.version import bump
 from csp_dash.export import chart_png
 from csp_dash.plan import calendar, store
 from csp_dash.plan.charts import measure_chart
@@ -64,6 +65,7 @@ def record_review(engine: Engine) -> datetime:
         next_id = (conn.execute(select(func.max(plan_reviews.c.review_id))).scalar() or 0) + 1
         conn.execute(insert(plan_reviews).values(review_id=next_id, reviewed_at=now,
                                                  snapshot=json.dumps(snap)))
+        bump(conn)
     return now
 
 

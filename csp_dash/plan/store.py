@@ -12,6 +12,7 @@ import pandas as pd
 from sqlalchemy import Engine, delete, func, insert, select, update
 
 from csp_dash.db.schema_plan import plan_actions, plan_measures, plan_objectives, plan_updates
+from csp_dash.db.version import bump
 from csp_dash.plan.model import STATUSES, Action, Measure, Objective, can_edit
 from csp_dash.priorities.agreed import agreed_list, agreed_years
 
@@ -89,6 +90,7 @@ def replace_plan(engine: Engine, objectives: list[Objective]) -> dict[str, int]:
                             (plan_measures, mea_rows), (plan_updates, upd_rows)):
             if rows:
                 conn.execute(insert(table), rows)
+        bump(conn)
     return {"objectives": len(obj_rows), "actions": len(act_rows), "measures": len(mea_rows),
             "updates": len(upd_rows)}
 
@@ -170,3 +172,4 @@ def add_update(engine: Engine, action_id: int, *, status: str, comment: str, rol
             status=status, comment=comment, author=author, created_at=_now()))
         conn.execute(update(plan_actions).where(plan_actions.c.action_id == int(action_id))
                      .values(status=status))
+        bump(conn)

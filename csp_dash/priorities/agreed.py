@@ -17,6 +17,7 @@ from sqlalchemy import Engine, delete, insert, select, update
 
 from csp_dash.analysis.workshop import movement
 from csp_dash.db.schema_priorities import agreed_priorities, workshops
+from csp_dash.db.version import bump
 from csp_dash.ingest.errors import IngestError
 
 
@@ -82,6 +83,7 @@ def record_agreed_list(
                 .where(workshops.c.workshop_id == workshop_id)
                 .values(status="closed", closed_at=now)
             )
+        bump(conn)
 
 
 def agreed_list(engine: Engine, year: int) -> pd.DataFrame:

@@ -15,6 +15,7 @@ from sqlalchemy import Engine, func, insert, select, update
 
 from csp_dash.db import queries
 from csp_dash.db.schema_priorities import priority_candidates
+from csp_dash.db.version import bump
 
 SERIES_KINDS = ("theme", "category", "dataset")
 CANDIDATE_COLUMNS = [
@@ -99,6 +100,8 @@ def seed_theme_candidates(engine: Engine) -> list[str]:
             )
             order += 1
             added.append(theme)
+        if added:
+            bump(conn)
     return added
 
 
@@ -145,6 +148,7 @@ def add_issue(
                     description=description,
                 )
             )
+            bump(conn)
             return existing.candidate_id
         cid = uuid.uuid4().hex
         conn.execute(
@@ -160,6 +164,7 @@ def add_issue(
                 created_at=_now(),
             )
         )
+        bump(conn)
     return cid
 
 
@@ -174,6 +179,7 @@ def set_link(
             .where(priority_candidates.c.candidate_id == candidate_id)
             .values(series_kind=series_kind, series_value=series_value)
         )
+        bump(conn)
 
 
 def set_active(engine: Engine, candidate_id: str, active: bool) -> None:
@@ -184,6 +190,7 @@ def set_active(engine: Engine, candidate_id: str, active: bool) -> None:
             .where(priority_candidates.c.candidate_id == candidate_id)
             .values(active=bool(active))
         )
+        bump(conn)
 
 
 def ensure_candidates(engine: Engine) -> pd.DataFrame:

@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 
 from csp_dash.analysis.scoring import HARM_DIMENSIONS, LIKELIHOOD_DIMENSIONS, ScoringModel
+from csp_dash.priorities.matrix_labels import Plot, place_labels
 
 # Background bands by risk as a share of its range: a visual aid, not a threshold in the score.
 BANDS = (
@@ -96,10 +97,12 @@ def risk_matrix(
     width: int = 640,
     height: int = 460,
     compact: bool = False,
+    label_px: float | None = None,
 ) -> alt.LayerChart:
     """Bubble chart: x likelihood, y harm, size volume (count in the period), colour position.
 
-    ``compact`` shrinks bubbles and legends for a printed page.
+    ``compact`` shrinks bubbles and legends for a printed page; ``label_px`` sizes the names
+    (the room's screen writes them larger), which are placed so none overlaps another.
     """
     placed, _ = matrix_frame(ranked)
     h_lo, h_hi = _range(model, HARM_DIMENSIONS)
@@ -111,6 +114,10 @@ def risk_matrix(
     y_scale = alt.Scale(domain=[h_lo - pad_h, h_hi + pad_h], nice=False)
     x = alt.X("likelihood:Q", title="Likelihood (volume and trend)", scale=x_scale)
     y = alt.Y("harm:Q", title="Harm (physical, psychological, financial, community)", scale=y_scale)
+    sizes = (40, 900) if compact else (80, 2400)
+    font = label_px or (9 if compact else 11)
+    plot = Plot((l_lo - pad_l, l_hi + pad_l), (h_lo - pad_h, h_hi + pad_h), width, height)
+    placed = place_labels(placed, plot, sizes, font)
     base = alt.Chart(placed).encode(x=x, y=y)
     tooltip = [
         alt.Tooltip("name:N", title="Priority"),
@@ -126,7 +133,7 @@ def risk_matrix(
         size=alt.Size(
             "volume_count:Q",
             title="Count in the period",
-            scale=alt.Scale(range=[40, 900] if compact else [80, 2400], zero=True),
+            scale=alt.Scale(range=list(sizes), zero=True),
             legend=alt.Legend(orient="right", format=",.0f", tickCount=3),
         ),
         color=alt.Color(
@@ -137,24 +144,19 @@ def risk_matrix(
         ),
         tooltip=tooltip,
     )
-    # Labels sit right of their bubble, or left of it near the right edge (the legend's side).
-    flip = l_lo + 0.8 * (l_hi - l_lo)
-    font = 9 if compact else 11
-    right = (
-        base.mark_text(align="left", dx=10, dy=-10, fontSize=font, color="#222222")
-        .encode(text="name:N")
-        .transform_filter(alt.datum.likelihood <= flip)
-    )
-    left = (
-        base.mark_text(align="right", dx=-10, dy=-10, fontSize=font, color="#222222")
-        .encode(text="name:N")
-        .transform_filter(alt.datum.likelihood > flip)
-    )
+    # Names where matrix_labels put them, clear of each other and of the bubbles.
+    names = [
+        alt.Chart(placed).mark_text(align=align, fontSize=font, color="#222222")
+        .encode(x=alt.X("label_x:Q", scale=x_scale), y=alt.Y("label_y:Q", scale=y_scale),
+                text="name:N")
+        .transform_filter(alt.datum.label_align == align)
+        for align in ("left", "right", "center")
+    ]
     background = _background(model).encode(
         x=alt.X("x:Q", scale=x_scale), y=alt.Y("y:Q", scale=y_scale)
     )
     return (
-        alt.layer(background, bubbles, right, left)
+        alt.layer(background, bubbles, *names)
         .resolve_scale(color="independent", size="independent")
         .properties(title=title, width=width, height=height)
     )

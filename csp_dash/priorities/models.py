@@ -10,6 +10,7 @@ from sqlalchemy import Engine, delete, insert, select
 
 from csp_dash.analysis.scoring import DIMENSIONS, ScoringModel
 from csp_dash.db.schema_priorities import priority_models, priority_scores
+from csp_dash.db.version import bump
 
 DEFAULT_MODEL = "default"
 
@@ -56,6 +57,7 @@ def save_model(engine: Engine, model: ScoringModel, name: str = DEFAULT_MODEL) -
                 name=name, model_json=json.dumps(model.to_dict()), updated_at=_now()
             )
         )
+        bump(conn)
 
 
 def reset_model(engine: Engine, name: str = DEFAULT_MODEL) -> None:
@@ -69,6 +71,7 @@ def reset_model(engine: Engine, name: str = DEFAULT_MODEL) -> None:
         )
     with engine.begin() as conn:
         conn.execute(delete(priority_models).where(priority_models.c.name == name))
+        bump(conn)
 
 
 def analyst_scores(engine: Engine) -> pd.DataFrame:
@@ -131,3 +134,4 @@ def set_analyst_scores(
         )
         if rows:
             conn.execute(insert(priority_scores), rows)
+        bump(conn)

@@ -1,7 +1,8 @@
 """Build the Strategic Assessment's model from live figures.
 
 Sections: cover and covering report, headlines, one chapter per theme with data (police
-themes, then partner-only themes), recommendations and priorities, Appendix A (by category)
+themes, then partner-only themes), looking ahead (forecasts; near repeats in the partners
+edition), recommendations and priorities, Appendix A (by category)
 and Appendix B (by estate) in the partners edition only, and the data note. Each section's
 build time is kept in ``report.timings`` for the benchmark.
 """
@@ -17,6 +18,7 @@ from sqlalchemy import Engine
 from csp_dash.analysis.periods import label as window_label
 from csp_dash.demo.loader import demo_flag
 from csp_dash.domestic_abuse.baseline import break_between, declared_breaks
+from csp_dash.horizon.report import looking_ahead
 from csp_dash.hotspots.analysis import HotspotQuery, analyse
 from csp_dash.hotspots.appendix import appendix_tables, count_matrix
 from csp_dash.priorities import agreed
@@ -54,6 +56,8 @@ def build_assessment(engine: Engine, period_end: date, edition: str = PUBLIC,
     report.sections.append(timed("headlines", lambda: headlines(ctx)))
     for sec in timed("chapters", lambda: list(chapters(ctx, timings))):
         report.sections.append(sec)
+    report.sections.append(timed("looking ahead", lambda: looking_ahead(
+        engine, end, near_repeats=edition == PARTNERS)))
     report.sections.append(timed("priorities", lambda: priorities(ctx)))
     if edition == PARTNERS:
         report.sections.extend(timed("appendices", lambda: appendices(ctx)))

@@ -12,6 +12,7 @@ from datetime import UTC, date, datetime
 from sqlalchemy import Engine, delete, insert, select
 
 from csp_dash.db.schema_report import report_narrative
+from csp_dash.db.version import bump
 from csp_dash.report.model import Narrative, Report
 
 MAX_TEXT = 20_000
@@ -47,6 +48,7 @@ def save_edit(engine: Engine, period_end: date, block_key: str, text: str, who: 
         conn.execute(insert(report_narrative).values(
             period_end=_month(period_end), block_key=block_key, text=text,
             edited_by=who.strip()[:128], edited_at=datetime.now(UTC).replace(tzinfo=None)))
+        bump(conn)
 
 
 def revert(engine: Engine, period_end: date, block_key: str) -> None:
@@ -54,6 +56,7 @@ def revert(engine: Engine, period_end: date, block_key: str) -> None:
     with engine.begin() as conn:
         conn.execute(delete(report_narrative).where(
             n.period_end == _month(period_end), n.block_key == block_key))
+        bump(conn)
 
 
 def apply_edits(report: Report, edits: dict[str, dict]) -> None:

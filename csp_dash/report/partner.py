@@ -35,13 +35,16 @@ class PartnerSource:
     source: str
     theme: str
     domestic: bool
+    title: str = ""  # in words (partner_queries.titles_of), for headings
 
 
 def partner_sources(ctx: Context) -> list[PartnerSource]:
     """One source per dataset: the DA-flagged records for DA datasets, else every record."""
     table = partner_queries.dataset_table(ctx.engine)
     flagged = set(partner_queries.flagged_datasets(ctx.engine))
-    return [PartnerSource(d, partner_queries.source_of(d) if d in flagged else d, t, d in flagged)
+    titles = partner_queries.titles_of(table)
+    return [PartnerSource(d, partner_queries.source_of(d) if d in flagged else d, t, d in flagged,
+                          titles.get(d, d))
             for d, t in zip(table["dataset"], table["theme"], strict=True)]
 
 
@@ -75,8 +78,8 @@ def partner_part(ctx: Context, ps: PartnerSource):
             cur_n, prev_n = (rel.window_sum(TOTAL, *w) for w in (cur, prev))
         else:
             cur_n, prev_n = yoy.current, yoy.previous
-        name = f"Partner data ({ps.dataset})"
-        sub = Section(f"{sec.key}/partner-{slug(ps.dataset)}", f"Partner data: {ps.dataset}", 2)
+        name = ps.title or ps.dataset
+        sub = Section(f"{sec.key}/partner-{slug(ps.dataset)}", f"Partner data: {name}", 2)
         sub.add(Paragraph(_sentence(name, yoy, cur_n, prev_n, rel.label), "lead"))
         sub.add(_estate_table(ctx, rel, cur, prev, ps))
         if ps.domestic or ps.theme == SCOPE:
@@ -94,7 +97,7 @@ def _estate_table(ctx: Context, rel: Release, cur, prev, ps: PartnerSource) -> T
     note = (f"Public edition: counts from 1 to {rel.limit - 1}, and figures that would reveal "
             f"them, are shown as '{rel.label}'." if ctx.public else
             "Partners edition: true counts. Not for public circulation.")
-    return Table(f"{ps.dataset} by estate", ["Estate", window_label(cur), window_label(prev)],
+    return Table(f"{ps.title or ps.dataset} by estate", ["Estate", window_label(cur), window_label(prev)],
                  rows, sensitive=rel.sensitive, note=note)
 
 

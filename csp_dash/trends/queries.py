@@ -14,6 +14,8 @@ from csp_dash.db.district import lsoa_codes as district_lsoa_codes
 from csp_dash.db.queries import WHOLE_LAYERS
 from csp_dash.db.schema import areas, cube
 from csp_dash.db.schema_trends import theme_directions
+from csp_dash.db.version import bump
+from csp_dash.vocab import layer_singular
 
 DEFAULT_IMPROVEMENT = "down"
 
@@ -75,12 +77,12 @@ def area_population(engine: Engine, layer: str, area: str | None) -> Population:
             )
     else:
         n, n_pop, pop, n_hh, hh = _layer_population(engine, layer, area)
-        where = f"area {area}" if area else f"every {layer}"
+        where = f"area {area}" if area else f"every {layer_singular(layer)}"
         if n == 0:
             return Population(
                 None,
                 None,
-                f"No {layer} boundaries are loaded, so {where} has no "
+                f"No {layer_singular(layer)} boundaries are loaded, so {where} has no "
                 "population: rates are hidden.",
             )
     if n_pop < n:
@@ -115,3 +117,4 @@ def set_directions(engine: Engine, new: dict[str, str]) -> None:
         ]
         if rows:
             conn.execute(insert(theme_directions), rows)
+        bump(conn)

@@ -1,59 +1,71 @@
-"""Cached query wrappers: pages call these, keyed by the database URL so the cache is shareable."""
+"""Cached query wrappers: pages call these, keyed by the database URL and its data version."""
 
 from __future__ import annotations
 
 from datetime import date
 
 import pandas as pd
-import streamlit as st
 
 from csp_dash import config
 from csp_dash.db import queries
 from csp_dash.db.cube import POLICE
 from csp_dash.district.coverage import Coverage, coverage
-from csp_dash.ui.state import get_engine
+from csp_dash.ui.cache import cached
+from csp_dash.ui.state import read_engine
 
 TTL = config.cache_ttl()
 
 
-@st.cache_data(ttl=TTL, show_spinner=False)
+@cached(ttl=TTL, show_spinner=False)
 def cube_counts(url: str, layer: str, by: tuple[str, ...], areas_in: tuple[str, ...] | None = None,
                 categories: tuple[str, ...] | None = None, start: date | None = None,
                 end: date | None = None, source: str = POLICE) -> pd.DataFrame:
-    return queries.cube_counts(get_engine(url), layer=layer, by=by, areas_in=areas_in,
+    return queries.cube_counts(read_engine(url), layer=layer, by=by, areas_in=areas_in,
                                categories=categories, start=start, end=end, source=source)
 
 
-@st.cache_data(ttl=TTL, show_spinner=False)
+@cached(ttl=TTL, show_spinner=False)
 def month_range(url: str) -> tuple[date, date] | None:
-    return queries.month_range(get_engine(url))
+    return queries.month_range(read_engine(url))
 
 
-@st.cache_data(ttl=TTL, show_spinner=False)
+@cached(ttl=TTL, show_spinner=False)
 def theme_table(url: str) -> pd.DataFrame:
-    return queries.theme_table(get_engine(url))
+    return queries.theme_table(read_engine(url))
 
 
-@st.cache_data(ttl=TTL, show_spinner=False)
+@cached(ttl=TTL, show_spinner=False)
 def layer_table(url: str) -> pd.DataFrame:
-    return queries.layer_table(get_engine(url))
+    return queries.layer_table(read_engine(url))
 
 
-@st.cache_data(ttl=TTL, show_spinner=False)
+@cached(ttl=TTL, show_spinner=False)
 def area_options(url: str, layer: str) -> dict[str, str]:
-    return queries.area_options(get_engine(url), layer)
+    return queries.area_options(read_engine(url), layer)
 
 
-@st.cache_data(ttl=TTL, show_spinner=False)
+@cached(ttl=TTL, show_spinner=False)
 def area_table(url: str, layer: str) -> pd.DataFrame:
-    return queries.area_table(get_engine(url), layer)
+    return queries.area_table(read_engine(url), layer)
 
 
-@st.cache_data(ttl=TTL, show_spinner=False)
+@cached(ttl=TTL, show_spinner=False)
 def cube_layers(url: str) -> list[str]:
-    return queries.cube_layers(get_engine(url))
+    return queries.cube_layers(read_engine(url))
 
 
-@st.cache_data(ttl=TTL, show_spinner=False)
+@cached(ttl=TTL, show_spinner=False)
 def district_coverage(url: str, first: date | None = None, last: date | None = None) -> Coverage:
-    return coverage(get_engine(url), first, last)
+    return coverage(read_engine(url), first, last)
+
+
+@cached(ttl=TTL, show_spinner=False)
+def dataset_titles(url: str) -> dict[str, str]:
+    """Partner datasets by title, for headings, choices and export stamps."""
+    from csp_dash.db import partner_queries  # imports the partner ingest: not on a first load
+
+    return partner_queries.dataset_titles(read_engine(url))
+
+
+def dataset_title(url: str, dataset: str) -> str:
+    return dataset_titles(url).get(dataset, dataset.replace("_", " "))

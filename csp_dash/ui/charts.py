@@ -1,57 +1,133 @@
 """Altair chart builders for the trends page: each takes a few hundred aggregated rows.
 
 Colours for SPC follow NHS "Making Data Count": blue for improvement, orange for concern,
-purple where no direction is set, grey for common-cause variation.
+purple where no direction is set, grey for common-cause variation; every colour comes from
+csp_dash.palette (colour-blind safe). Axes show only months with data, event labels stay
+inside the plot, the rolling 12-month line starts at zero and SPC charts scale to the data
+and limits (docs/methods.md, "Charts").
 """
 
 from __future__ import annotations
 
 import textwrap
+from typing import TYPE_CHECKING
 
 import altair as alt
 import pandas as pd
 
-from csp_dash.analysis.seasonal import SeasonalResult
+from csp_dash import palette
 
-VARIATION_COLOURS = {
-    "common": "#9e9e9e",
-    "improvement": "#1f77b4",
-    "concern": "#f28e2b",
-    "neutral": "#7b4ea3",
-}
+if TYPE_CHECKING:  # seasonal is imported only by the pages that decompose
+    from csp_dash.analysis.seasonal import SeasonalResult
+
+VARIATION_COLOURS = {k: palette.SPC[k] for k in ("common", "improvement", "concern", "neutral")}
 VARIATION_LABELS = {
     "common": "Common cause",
     "improvement": "Improvement",
     "concern": "Concern",
     "neutral": "Special cause (no direction)",
 }
-BAR = "#9ecae1"
-LINE = "#08519c"
-EVENT = "#b22222"
+BAR = palette.BAR
+LINE = palette.LINE
+EVENT = palette.EVENT
 WIDTH = 720  # stretched to the page by st.altair_chart; fixed for PNG/SVG export
+#: Most month labels on an axis; beyond this every 2nd, 3rd, ... month is labelled.
+MAX_MONTH_LABELS = 12
+EVENT_ROWS = 3  # labels of nearby events are staggered over this many lines
+EVENT_FONT = 11
 
 
-def _events_layer(events: pd.DataFrame | None, first: pd.Timestamp, last: pd.Timestamp):
-    """Vertical rules and labels at declared events inside the chart's months (or None)."""
+def legible(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
+    """The chart with axis and legend text dark enough for WCAG AA: Streamlit's chart theme
+    draws them #808495 (3.7:1 on white). Top-level charts only (Vega-Lite's config)."""
+    text = {"labelColor": palette.AXIS_TEXT, "titleColor": palette.AXIS_TEXT}
+    return (
+        chart.configure_axis(**text)
+        .configure_legend(**text)
+        .configure_title(color=palette.TEXT, subtitleColor=palette.MUTED_TEXT)
+    )
+
+
+def month_axis(months, fmt: str = "%b %Y", *, mid: bool = False, **kwargs) -> alt.Axis:
+    """An axis labelled only at months that have data (at most MAX_MONTH_LABELS of them,
+    evenly spaced, the last month always included): Vega's own ticks would label months
+    before or after the data, which read as empty months. ``mid`` puts each label under the
+    middle of its month (for bars spanning the month)."""
+    ms = sorted({pd.Timestamp(m).to_period("M").to_timestamp() for m in months if pd.notna(m)})
+    step = max(1, -(-len(ms) // MAX_MONTH_LABELS))
+    picked = ms[::-1][::step][::-1]  # counted back from the last month, which is labelled
+    day = 15 if mid else 1
+    values = [alt.DateTime(year=m.year, month=m.month, date=day) for m in picked]
+    return alt.Axis(format=fmt, labelAngle=0, values=values, **kwargs)
+
+
+def events_layer(
+    events: pd.DataFrame | None,
+    first: pd.Timestamp,
+    last: pd.Timestamp,
+    colour: str = EVENT,
+    short: int = 44,
+):
+    """Vertical rules and labels at declared events inside the chart's months (or None).
+
+    A label runs into the wider side of its rule (right in the first half, left in the second)
+    and is cut to half the plot's width, so it never leaves the plot; labels of neighbouring
+    events are staggered over EVENT_ROWS lines."""
     if events is None or events.empty:
         return None
-    ev = events[(events["month"] >= first) & (events["month"] <= last)]
+    ev = events.assign(month=pd.to_datetime(events["month"]))
+    ev = ev[(ev["month"] >= first) & (ev["month"] <= last)].sort_values("month")
     if ev.empty:
         return None
-    ev = ev.assign(text=[textwrap.shorten(t, 44, placeholder="…") for t in ev["label"]])
-    base = alt.Chart(ev)
-    rule = base.mark_rule(color=EVENT, strokeDash=[4, 3]).encode(
-        x="month:T",
-        tooltip=[alt.Tooltip("month:T", format="%b %Y"), "label:N", "kind:N", "scope:N"],
+    span = max((last - first).days, 1)
+    ev = ev.assign(
+        text=[textwrap.shorten(str(t), short, placeholder="…") for t in ev["label"]],
+        at=[(m - first).days / span for m in ev["month"]],
     )
-    text = base.mark_text(
-        align="right", baseline="top", dx=-3, dy=2, color=EVENT, fontSize=10, limit=220
-    ).encode(x="month:T", y=alt.value(0), text="text:N")
-    return rule + text
+    ev = ev.assign(right=ev["at"] < 0.5, row_px=_event_rows(ev["at"], ev["text"]))
+    tips = [c for c in ("label", "kind", "scope") if c in ev.columns]
+    rule = (
+        alt.Chart(ev)
+        .mark_rule(color=colour, strokeDash=[4, 3])
+        .encode(x="month:T", tooltip=[alt.Tooltip("month:T", format="%b %Y"), *tips])
+    )
+    layers = [rule]
+    for right, frame in ev.groupby("right"):
+        layers.append(
+            alt.Chart(frame)
+            .mark_text(
+                align="left" if right else "right",
+                baseline="top",
+                dx=3 if right else -3,
+                color=colour,
+                fontSize=EVENT_FONT,
+                limit=alt.ExprRef("width / 2 - 8"),
+            )  # fmt: skip
+            # y in pixels (scale=None): inside the plot, whatever the values.
+            .encode(x="month:T", y=alt.Y("row_px:Q", scale=None), text="text:N")
+        )
+    return alt.layer(*layers)
+
+
+def _event_rows(at: pd.Series, text: pd.Series) -> list[int]:
+    """Pixel offsets putting each label on the first line where it meets no earlier label
+    (widths estimated at 0.6 em a character on a WIDTH-wide plot)."""
+    ends = [-1.0] * EVENT_ROWS  # where each line's last label ends, left to right
+    rows = []
+    for a, t in zip(at, text, strict=True):
+        x, w = a * WIDTH, min(len(t) * EVENT_FONT * 0.6, WIDTH / 2)
+        lo, hi = (x, x + w) if a < 0.5 else (x - w, x)
+        row = next((r for r, end in enumerate(ends) if end < lo), len(rows) % EVENT_ROWS)
+        ends[row] = hi
+        rows.append(2 + row * (EVENT_FONT + 3))
+    return rows
 
 
 def _title(title: str, subtitle: str | None = None) -> alt.TitleParams:
-    return alt.TitleParams(title, subtitle=subtitle or "", anchor="start", fontSize=14)
+    return alt.TitleParams(
+        title, subtitle=subtitle or "", anchor="start", fontSize=14,
+        color=palette.TEXT, subtitleColor=palette.MUTED_TEXT,
+    )  # fmt: skip
 
 
 def trend_chart(
@@ -68,17 +144,13 @@ def trend_chart(
     first, last = data["month"].min(), data["month"].max()
     # Each bar spans its month; a fixed domain lines the two panels up.
     domain = [first.isoformat(), (last + pd.DateOffset(months=1)).isoformat()]
-    x = alt.X(
-        "yearmonth(month):T",
-        title=None,
-        scale=alt.Scale(domain=domain),
-        axis=alt.Axis(format="%b %Y", labelAngle=0),
-    )
+    axis = month_axis(data.loc[data["value"].notna(), "month"], mid=True)
+    x = alt.X("yearmonth(month):T", title=None, scale=alt.Scale(domain=domain), axis=axis)
     x_mid = alt.X(
         "yearmonth(month):T",
         title=None,
         scale=alt.Scale(domain=domain),
-        axis=alt.Axis(format="%b %Y", labelAngle=0),
+        axis=axis,
         bandPosition=0.5,
     )
     tooltip = [
@@ -103,15 +175,18 @@ def trend_chart(
             y=alt.Y(
                 "rolling_12:Q",
                 title="Rolling 12 months",
-                scale=alt.Scale(zero=False),
+                # From zero: a cut axis turns a 3% drift into a cliff on a projector.
+                scale=alt.Scale(zero=True),
                 axis=alt.Axis(minExtent=60),
             ),
             tooltip=tooltip,
         )
     )
     panels = []
-    for chart, height in ((bars, 220), (line, 150)):
-        ev = _events_layer(events, first, last)
+    # With fewer than 12 months in a row loaded there is no rolling total: no empty panel.
+    drawn = ((bars, 220), (line, 150)) if data["rolling_12"].notna().any() else ((bars, 220),)
+    for chart, height in drawn:
+        ev = events_layer(events, first, last)
         panels.append(
             alt.layer(chart, *([ev] if ev is not None else [])).properties(
                 width=WIDTH, height=height
@@ -136,7 +211,7 @@ def category_lines(wide: pd.DataFrame, label: str, title: str) -> alt.Chart:
         alt.Chart(long)
         .mark_line(point=False)
         .encode(
-            x=alt.X("month:T", title=None, axis=alt.Axis(format="%b %Y")),
+            x=alt.X("month:T", title=None, axis=month_axis(long.dropna()["month"])),
             y=alt.Y("value:Q", title=label),
             color=alt.Color(
                 "category:N", title="Category", legend=alt.Legend(orient="right", labelLimit=220)
@@ -163,7 +238,12 @@ def spc_chart(
     data = spc.rename_axis("month").reset_index()
     data["variation_label"] = data["variation"].map(VARIATION_LABELS)
     data["rules"] = [_rules(r) for r in data.itertuples()]
-    x = alt.X("month:T", title=None, axis=alt.Axis(format="%b %Y", labelAngle=0))
+    x = alt.X(
+        "month:T", title=None, scale=alt.Scale(nice=False),
+        axis=month_axis(data.loc[data["value"].notna(), "month"]),
+    )  # fmt: skip
+    # Scaled to the values and limits, not from zero: the variation is what is read.
+    y_scale = alt.Scale(zero=False)
     limits = data.melt(
         id_vars=["month", "segment"],
         value_vars=["mean", "ucl", "lcl"],
@@ -175,24 +255,28 @@ def spc_chart(
         .mark_line(interpolate="step-after")
         .encode(
             x=x,
-            y=alt.Y("level:Q", title=label),
+            y=alt.Y("level:Q", title=label, scale=y_scale),
             detail="segment:N",
             strokeDash=alt.StrokeDash(
                 "line:N",
                 scale=alt.Scale(domain=["mean", "ucl", "lcl"], range=[[1, 0], [6, 4], [6, 4]]),
                 legend=None,
             ),
-            color=alt.value("#555555"),
+            color=alt.value(palette.LIMIT),
             tooltip=["line:N", alt.Tooltip("level:Q", format=",.1f")],
         )
     )
-    path = alt.Chart(data).mark_line(color="#bdbdbd").encode(x=x, y="value:Q", detail="segment:N")
+    path = (
+        alt.Chart(data)
+        .mark_line(color=palette.PATH)
+        .encode(x=x, y=alt.Y("value:Q", scale=y_scale), detail="segment:N")
+    )
     points = (
         alt.Chart(data)
         .mark_circle(size=70, opacity=1)
         .encode(
             x=x,
-            y="value:Q",
+            y=alt.Y("value:Q", scale=y_scale),
             color=alt.Color(
                 "variation_label:N",
                 title=None,
@@ -217,9 +301,11 @@ def spc_chart(
         spans = (
             data[data["baseline"]].groupby("segment", as_index=False)["month"].agg(["min", "max"])
         )
-        layers.insert(0, alt.Chart(spans).mark_rect(color="#ececec").encode(x="min:T", x2="max:T"))
+        layers.insert(
+            0, alt.Chart(spans).mark_rect(color=palette.SHADE).encode(x="min:T", x2="max:T")
+        )
     chart = alt.layer(*layers)
-    ev = _events_layer(events, data["month"].min(), data["month"].max())
+    ev = events_layer(events, data["month"].min(), data["month"].max())
     if ev is not None:
         chart = alt.layer(chart, ev)
     return chart.properties(title=_title(title, subtitle), width=WIDTH, height=340)
@@ -256,7 +342,7 @@ def stl_chart(
         mark = base.mark_bar(color=BAR) if name == "Remainder" else base.mark_line(color=LINE)
         layers = [
             mark.encode(
-                x=alt.X("month:T", title=None, axis=alt.Axis(format="%b %Y", labelAngle=0)),
+                x=alt.X("month:T", title=None, axis=month_axis(df["month"])),
                 y=alt.Y(
                     "value:Q", title=name, scale=alt.Scale(zero=False), axis=alt.Axis(minExtent=60)
                 ),
@@ -309,7 +395,7 @@ def harm_rank_chart(ranking: pd.DataFrame, weights_note: str) -> alt.HConcatChar
 
     return alt.hconcat(
         bars("count", "count_share", "count_rank", "By count", BAR),
-        bars("harm", "harm_share", "harm_rank", "By harm", "#d6604d"),
+        bars("harm", "harm_share", "harm_rank", "By harm", palette.OKABE_ITO["vermillion"]),
     ).properties(title=_title("Ranking by count and by harm", weights_note))
 
 
@@ -334,7 +420,8 @@ def change_chart(yoy: pd.DataFrame, title: str) -> alt.Chart:
                 "sig:N",
                 title=None,
                 scale=alt.Scale(
-                    domain=["Significant (|z| > 2)", "Not significant"], range=[LINE, "#c6dbef"]
+                    domain=["Significant (|z| > 2)", "Not significant"],
+                    range=[LINE, palette.BAR_PALE],
                 ),
                 legend=alt.Legend(orient="bottom"),
             ),
@@ -357,14 +444,24 @@ def comparison_chart(table: pd.DataFrame, measure: str, title: str) -> alt.Chart
         if measure == "rate"
         else ("index", "Index (first year = 100)")
     )
+    local = list(dict.fromkeys(table.loc[table["is_local"], "area"]))
+    rest = [a for a in dict.fromkeys(table["area"]) if a not in local]
+    ends = table.loc[table[field].notna(), "year_end"]
     return (
         alt.Chart(table)
         .mark_line(point=True)
         .encode(
-            x=alt.X("year_end:T", title="12 months ending", axis=alt.Axis(format="%b %Y")),
+            x=alt.X("year_end:T", title="12 months ending", axis=month_axis(ends)),
             y=alt.Y(f"{field}:Q", title=axis, scale=alt.Scale(zero=False)),
             color=alt.Color(
-                "area:N", title=None, legend=alt.Legend(orient="right", labelLimit=260)
+                "area:N",
+                title=None,
+                # This partnership first, in the colour no comparator shares.
+                scale=alt.Scale(
+                    domain=local + rest,
+                    range=[palette.OWN] * len(local) + palette.others(len(rest)),
+                ),
+                legend=alt.Legend(orient="right", labelLimit=260),
             ),
             strokeWidth=alt.condition("datum.is_local", alt.value(3.5), alt.value(1.5)),
             tooltip=[

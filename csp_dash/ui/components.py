@@ -19,7 +19,10 @@ def demo_banner() -> None:
 def district_note(url: str, first, last) -> None:
     """Which district the figures are for, and what it leaves out, for the period shown."""
     from csp_dash.ui.cached import district_coverage
+    from csp_dash.ui.meeting.mode import presenting
 
+    if presenting():  # a slide shows its figure; the note is on the page itself
+        return
     cov = district_coverage(url, first, last)
     st.caption(f":material/location_on: {cov.sentence} {cov.status_note}")
 

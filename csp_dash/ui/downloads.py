@@ -9,7 +9,7 @@ circulation") head each table file.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 import altair as alt
 import pandas as pd
@@ -17,6 +17,8 @@ import streamlit as st
 
 from csp_dash import export
 from csp_dash.ui import auth, tables
+from csp_dash.ui.charts import legible
+from csp_dash.ui.meeting.mode import room_sized
 
 CSV_MIME = "text/csv"
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -43,23 +45,47 @@ def _button(
     )
 
 
+def screen_formats(column_config: Mapping | None) -> dict[str, str | None]:
+    """Each column's number format as the page shows it (st.column_config.NumberColumn), so
+    the export rounds it the same way (export.prepare)."""
+    out: dict[str, str | None] = {}
+    for col, cfg in (column_config or {}).items():
+        if isinstance(cfg, Mapping):
+            fmt = (cfg.get("type_config") or {}).get("format")
+            if isinstance(fmt, str):
+                out[str(col)] = fmt
+    return out
+
+
 def table_downloads(
-    df: pd.DataFrame,
+    df: pd.DataFrame | Callable[[], pd.DataFrame],
     name: str,
     *,
     stamp: Sequence[str] = (),
     key: str | None = None,
     sheet: str | None = None,
+    formats: Mapping[str, str | None] | None = None,
 ) -> None:
-    """CSV and XLSX buttons for a table; ``stamp`` lines are written above the header."""
+    """CSV and XLSX buttons for a table; ``stamp`` lines are written above the header.
+
+    ``df`` may be a function making the table, called only when a button is clicked (a rerun
+    never pays for thousands of rows it may not show); ``formats`` are the page's number
+    formats by column (``screen_formats``).
+    """
     stem = file_stem(name)
     key = key or f"dl_{stem}"
-    frame = df.copy()
+    if callable(df):
+        make = lambda: export.in_words(df())  # noqa: E731
+    else:
+        frame = export.in_words(df)
+        make = lambda: frame  # noqa: E731
     lines = list(stamp)
+    fmts = {export.header_words(k): v for k, v in (formats or {}).items()}  # as in_words names
     with st.container(horizontal=True, gap="small"):
         _button(
             "CSV",
-            auth.audited(lambda: export.to_csv_bytes(frame, stamp=lines), f"{stem}.csv", lines),
+            auth.audited(lambda: export.to_csv_bytes(make(), stamp=lines, formats=fmts),
+                         f"{stem}.csv", lines),
             f"{stem}.csv",
             CSV_MIME,
             f"{key}_csv",
@@ -67,7 +93,8 @@ def table_downloads(
         )
         _button(
             "XLSX",
-            auth.audited(lambda: export.to_xlsx_bytes(frame, sheet=sheet or name[:31], stamp=lines),
+            auth.audited(lambda: export.to_xlsx_bytes(make(), sheet=sheet or name, stamp=lines,
+                                                      formats=fmts),
                          f"{stem}.xlsx", lines),
             f"{stem}.xlsx",
             XLSX_MIME,
@@ -99,6 +126,16 @@ def chart_downloads(chart: alt.TopLevelMixin, name: str, *, key: str | None = No
         )
 
 
+def image_downloads(
+    png: Callable[[], bytes], svg: Callable[[], str], name: str, *, key: str
+) -> None:
+    """PNG and SVG buttons for a figure made only when clicked (e.g. the hotspot map)."""
+    stem = file_stem(name)
+    with st.container(horizontal=True, gap="small"):
+        _button("PNG", png, f"{stem}.png", "image/png", f"{key}_png", ":material/image:")
+        _button("SVG", svg, f"{stem}.svg", "image/svg+xml", f"{key}_svg", ":material/image:")
+
+
 def chart_with_downloads(
     chart: alt.TopLevelMixin,
     name: str,
@@ -119,8 +156,9 @@ def chart_with_downloads(
             sub = getattr(title, "subtitle", None)
             if isinstance(sub, str) and sub:
                 st.caption(sub)
-    for each in shown or [chart]:
-        st.altair_chart(each, width="stretch")
+    panels = list(shown or [chart])
+    for each in panels:
+        st.altair_chart(legible(room_sized(each, len(panels))), width="stretch")
     chart_downloads(chart, name, key=key)
 
 
@@ -144,4 +182,5 @@ def table_with_downloads(
     view = (df if shown is None else shown).copy(deep=False)
     view.attrs = {}  # pandas metadata (e.g. lists of dates) is not for display
     tables.dataframe(view, **dataframe_kwargs)
-    table_downloads(df, name, stamp=stamp, key=key)
+    formats = screen_formats(dataframe_kwargs.get("column_config"))
+    table_downloads(df, name, stamp=stamp, key=key, formats=formats)

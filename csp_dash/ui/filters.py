@@ -11,8 +11,10 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
+from csp_dash import vocab
 from csp_dash.db.cube import ALL_LAYER
 from csp_dash.ui import cached as data
+from csp_dash.ui.meeting.mode import presenting
 from csp_dash.ui.url_params import url_notes
 from csp_dash.vocab import layer_label
 
@@ -108,15 +110,15 @@ def sidebar_filters() -> Filters | None:
 def _draw() -> Filters | None:
     url = data_url()
     rng = data.month_range(url)
+    sb = _Unseen() if presenting() else st.sidebar
     if rng is None:
-        st.sidebar.info("No crime data loaded yet: use the Data page.")
+        sb.info("No crime data loaded yet: use the Data page.")
         return None
     months = list(pd.date_range(rng[0], rng[1], freq="MS").date)[::-1]
     layer_names = data.cube_layers(url)
     if not st.session_state.get("_filters_seeded"):
         st.session_state["_url_notes"] = _link_notes(url, months, layer_names)
     _from_url(months, layer_names)
-    sb = st.sidebar
     sb.markdown("#### Filters")
     for note in st.session_state.pop("_url_notes", []):  # shown once, on the link's first run
         sb.warning(note, icon=":material/link_off:")
@@ -152,10 +154,26 @@ def _draw() -> Filters | None:
     return f
 
 
+class _Unseen:
+    """Meeting mode: the filters take their values from the link (as the widgets would, the
+    checks above having fitted them to the options) and draw nothing (docs/architecture.md)."""
+
+    def selectbox(self, label, options, key, format_func=None):
+        value = st.session_state.get(key)
+        return value if value in options else options[0]
+
+    def multiselect(self, label, options, key, placeholder=None):
+        return [v for v in st.session_state.get(key, []) if v in options]
+
+    def markdown(self, *args, **kwargs) -> None:
+        pass
+
+    info = warning = markdown
+
+
 def layer_singular(layer: str) -> str:
-    """'LSOA', 'ward', 'estate': a layer's name inside a sentence (acronyms keep their case)."""
-    name = layer_label(layer)
-    return name if name.isupper() else name.lower()
+    """'LSOA', 'ward', 'estate': a layer's name inside a sentence (csp_dash.vocab)."""
+    return vocab.layer_singular(layer)
 
 
 def data_url() -> str:

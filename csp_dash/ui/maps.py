@@ -10,19 +10,31 @@ from __future__ import annotations
 import json
 import math
 import weakref
-from dataclasses import dataclass
 from urllib.parse import quote
 
 import geopandas as gpd
-import numpy as np
 import pandas as pd
 import pydeck as pdk
 import shapely
 import shapely.geometry
 from pydeck.bindings.json_tools import default_serialize
 
-from csp_dash.analysis.gistar import SIGNIFICANCE_LABELS
-from csp_dash.analysis.hotspot_classes import CLASSES
+from csp_dash.hotspots.colouring import (  # noqa: F401 (the page and tests use them here)
+    CHANGE_CLASSES,
+    CLASS_COLOURS,
+    FILL_ALPHA,
+    GI_COLOURS,
+    METRICS,
+    NO_DATA,
+    SEQUENTIAL,
+    ZERO,
+    Colouring,
+    categorical,
+    cells_shown,
+    change_classes,
+    colouring,
+    sequential,
+)
 
 #: A style with only a background: MapLibre draws it without any network request.
 BLANK_STYLE = {
@@ -40,41 +52,11 @@ BASEMAP_STYLE = "https://basemaps.cartocdn.com/gl/positron-gl-style/style.json"
 DECIMALS = 5
 #: Most cells drawn; beyond this the busiest are kept (and the page says so).
 MAX_CELLS = 8_000
-NO_DATA = (200, 200, 200, 90)
-ZERO = (250, 250, 240, 150)
 # Outline width in metres for the area picked in the sidebar (others get the 1 px minimum).
 HIGHLIGHT_M = 40
-FILL_ALPHA = 190
-
-# ColorBrewer YlOrRd (6 classes) for counts, rates and harm.
-SEQUENTIAL = [(255, 255, 178), (254, 217, 118), (254, 178, 76), (253, 141, 60), (240, 59, 32),
-              (189, 0, 38)]  # fmt: skip
-# Hot and cold spots in ArcGIS's colours, hottest to coldest (as SIGNIFICANCE_LABELS).
-GI_COLOURS = dict(zip(SIGNIFICANCE_LABELS, [
-    (178, 24, 43), (239, 138, 98), (253, 219, 199), (235, 235, 235), (209, 229, 240),
-    (103, 169, 207), (33, 102, 172)], strict=True))  # fmt: skip
-CLASS_COLOURS = dict(zip(CLASSES, [
-    (165, 0, 38), (244, 109, 67), (253, 174, 97), (254, 224, 144),
-    (49, 54, 149), (69, 117, 180), (116, 173, 209), (171, 217, 233),
-    (153, 112, 171), (235, 235, 235)], strict=True))  # fmt: skip
-CHANGE_CLASSES = [
-    ("significant increase (z > 2)", (202, 0, 32)),
-    ("increase, not significant", (244, 165, 130)),
-    ("no change", (235, 235, 235)),
-    ("decrease, not significant", (146, 197, 222)),
-    ("significant decrease (z < -2)", (5, 113, 176)),
-]
-
-METRICS = {
-    "count": "Count",
-    "rate": "Rate per 1,000",
-    "harm": "Harm",
-    "change": "Change on the comparison period",
-    "gi": "Gi* hot and cold spots",
-    "class": "Hotspot class over time",
-}
-
-
+BOUNDARY_RGB = [27, 27, 27, 230]  # the district's boundary: palette.TEXT, nearly opaque
+LABEL_RGB = [27, 27, 27, 255]
+LABEL_PX = 13
 class CompactDeck(pdk.Deck):
     """A Deck whose JSON has no indentation: pydeck indents by 2 spaces, which puts every
     coordinate on its own line and more than doubles what the browser downloads."""
@@ -99,76 +81,6 @@ class PrebuiltDeck(CompactDeck):
     def __init__(self, deck_json: str, tooltip: dict) -> None:
         super().__init__(layers=[], tooltip=tooltip, map_provider="carto", map_style=None)
         _JSON[self] = deck_json
-
-
-@dataclass
-class Colouring:
-    fill: list[tuple[int, int, int, int]]
-    legend: list[tuple[str, tuple[int, int, int]]]
-    title: str
-
-
-def _fmt(v: float) -> str:
-    if abs(v) >= 100:
-        return f"{v:,.0f}"
-    return f"{v:,.1f}".rstrip("0").rstrip(".") if v % 1 else f"{v:,.0f}"
-
-
-def sequential(values: pd.Series, title: str) -> Colouring:
-    """Quantile classes (up to 6) on the values above zero; zero has its own pale class and
-    missing is grey. (Counts are mostly zero in small cells: quantiles over them would put
-    most classes at 0 to 1.)"""
-    v = values.astype(float)
-    ok = v[v > 0].dropna()
-    edges = np.unique(np.quantile(ok, np.linspace(0, 1, len(SEQUENTIAL) + 1))) if len(ok) else []
-    if len(edges) < 2:
-        edges = np.array([ok.min(), ok.max()]) if len(ok) else np.array([0.0, 0.0])
-    k = np.clip(np.searchsorted(edges, v.fillna(edges[0]), side="right") - 1, 0, len(edges) - 2)
-    # Stretch the palette over however many classes the data allow.
-    pick = np.round(np.linspace(0, len(SEQUENTIAL) - 1, max(len(edges) - 1, 1))).astype(int)
-    colours = [SEQUENTIAL[i] for i in pick]
-    fill = [
-        NO_DATA if np.isnan(x) else ZERO if x <= 0 else (*colours[i], FILL_ALPHA)
-        for x, i in zip(v.to_numpy(), k, strict=True)
-    ]
-    legend = [(f"{_fmt(edges[i])} to {_fmt(edges[i + 1])}", colours[i])
-              for i in range(len(edges) - 1)]  # fmt: skip
-    if (v <= 0).any():
-        legend.insert(0, ("0", ZERO[:3]))
-    if v.isna().any():
-        legend.append(("no figure", NO_DATA[:3]))
-    return Colouring(fill, legend, title)
-
-
-def categorical(values: pd.Series, palette: dict, title: str) -> Colouring:
-    fill = [(*palette.get(x, NO_DATA[:3]), FILL_ALPHA) for x in values]
-    present = set(values)
-    legend = [(k, c) for k, c in palette.items() if k in present]
-    return Colouring(fill, legend, title)
-
-
-def change_classes(z: pd.Series) -> pd.Series:
-    labels = [c for c, _ in CHANGE_CLASSES]
-    return pd.Series(
-        np.select([z > 2, z > 0, z == 0, z >= -2], labels[:4], labels[4]), index=z.index
-    )
-
-
-def colouring(table: pd.DataFrame, metric: str, rate_base: str = "residents") -> Colouring:
-    """Fill colours and legend for one metric of a hotspot table."""
-    if metric == "count":
-        return sequential(table["count"], "Count")
-    if metric == "rate":
-        return sequential(table["rate"], f"Rate per 1,000 {rate_base}")
-    if metric == "harm":
-        return sequential(table["harm"], "Harm (weighted count)")
-    if metric == "change":
-        return categorical(change_classes(table["z"]), dict(CHANGE_CLASSES), "Change (Poisson z)")
-    if metric == "gi":
-        return categorical(table["significance"], GI_COLOURS, "Gi* (FDR-adjusted)")
-    if metric == "class":
-        return categorical(table["class"].fillna("no pattern"), CLASS_COLOURS, "Hotspot class")
-    raise ValueError(f"unknown map metric '{metric}'")
 
 
 def _num(v, fmt: str = "{:,.0f}") -> str:
@@ -246,13 +158,7 @@ def area_features(
 def cell_rows(table: pd.DataFrame, fill, tips) -> tuple[list[dict], int]:
     """H3 rows to draw: cells with a count or a signal; the busiest MAX_CELLS. Returns the rows
     and how many were left off."""
-    keep = (table["count"] > 0) | (table["significance"] != "not significant")
-    if "class" in table.columns:
-        keep |= table["class"].fillna("no pattern") != "no pattern"
-    idx = np.flatnonzero(keep.to_numpy())
-    left_off = max(0, len(idx) - MAX_CELLS)
-    if left_off:
-        idx = idx[np.argsort(-table["count"].to_numpy()[idx], kind="stable")[:MAX_CELLS]]
+    idx, left_off = cells_shown(table, MAX_CELLS)
     codes = table.index.to_numpy()
     return [{"hex": codes[i], "fill": list(fill[i]), "tip": tips[i]} for i in idx], left_off
 
@@ -271,14 +177,25 @@ def view_state(
     return pdk.ViewState(longitude=(minx + maxx) / 2, latitude=lat, zoom=round(zoom - 0.2, 2))
 
 
+def label_rows(labels: pd.DataFrame) -> list[dict]:
+    """TextLayer rows from map_parts.label_points: position and name."""
+    return [
+        {"position": [round(r.lon, DECIMALS), round(r.lat, DECIMALS)], "text": r.name}
+        for r in labels.itertuples()
+    ]
+
+
 def build_deck(
     view: pdk.ViewState,
     areas: dict | None = None,
     cells: list[dict] | None = None,
     outlines: dict | None = None,
     basemap: bool = False,
+    boundary: dict | None = None,
+    labels: list[dict] | None = None,
 ) -> pdk.Deck:
-    """The deck: filled areas or filled cells (with area outlines for orientation)."""
+    """The deck: filled areas or filled cells (with area outlines for orientation), the
+    district's boundary (a GeoJSON geometry) and area names on top."""
     layers = []
     if cells is not None:
         layers.append(
@@ -319,6 +236,38 @@ def build_deck(
                 get_line_color=[50, 50, 50, 160],
                 line_width_min_pixels=1,
                 get_line_width="properties.line",
+                pickable=False,
+            )
+        )
+    if boundary is not None:
+        layers.append(
+            pdk.Layer(
+                "GeoJsonLayer",
+                data={"type": "Feature", "geometry": boundary, "properties": {}},
+                filled=False,
+                stroked=True,
+                get_line_color=BOUNDARY_RGB,
+                line_width_min_pixels=3,
+                get_line_width=0,
+                pickable=False,
+            )
+        )
+    if labels:
+        layers.append(
+            pdk.Layer(
+                "TextLayer",
+                data=labels,
+                get_position="position",
+                get_text="text",
+                get_size=LABEL_PX,
+                get_color=LABEL_RGB,
+                # deck.gl's own font (monospace): a named family drew tiny, blank glyphs in
+                # Chromium without a GPU.
+                font_weight=700,
+                # A white halo keeps each name legible on any fill (signed-distance font).
+                font_settings={"sdf": True},
+                outline_width=3,
+                outline_color=[255, 255, 255, 230],
                 pickable=False,
             )
         )

@@ -38,8 +38,15 @@ def safe_frame(df: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+#: What a missing value shows as (Streamlit's own is "None"): a dash; where a comparison is
+#: withheld the significance column says why (docs/methods.md, "Exported numbers").
+MISSING = "–"
+
+
 def dataframe(data: Any, **kwargs):
-    """st.dataframe with the neutralised frame (a Styler keeps its styles)."""
+    """st.dataframe with the neutralised frame (a Styler keeps its styles); a missing value
+    shows as a dash, never "None"."""
+    kwargs.setdefault("placeholder", MISSING)
     if isinstance(data, Styler):
         data.data = safe_frame(data.data)  # the caller's own Styler, built for this call
         return st.dataframe(data, **kwargs)

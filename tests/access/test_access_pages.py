@@ -7,9 +7,7 @@ Each test works on its own copy of the demo database, since these tests write to
 
 from __future__ import annotations
 
-import shutil
 import time
-from pathlib import Path
 
 import pytest
 from streamlit import config as st_config
@@ -35,13 +33,8 @@ DA = "app_pages/domestic_abuse.py"
 
 
 @pytest.fixture
-def db(app_env: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
-    source = Path(app_env.removeprefix("duckdb:///"))
-    for suffix in ("", ".wal"):
-        if Path(f"{source}{suffix}").exists():
-            shutil.copy(f"{source}{suffix}", tmp_path / f"demo.duckdb{suffix}")
-    url = f"duckdb:///{tmp_path / 'demo.duckdb'}"
-    monkeypatch.setenv("CSP_DASH_DB_URL", url)
+def db(own_demo: str, monkeypatch: pytest.MonkeyPatch) -> str:
+    url = own_demo
     monkeypatch.setenv("CSP_DASH_DISCLOSURE_THRESHOLD", "5")
     monkeypatch.setenv("CSP_DASH_WORKSHOP_SECRET", SECRET)
     monkeypatch.setenv("CSP_DASH_PUBLIC_URL", "https://csp.example.gov.uk")

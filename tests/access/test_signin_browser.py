@@ -12,7 +12,7 @@ import pytest
 
 from csp_dash.access import allowlist, audit
 from csp_dash.db.engine import make_engine
-from tests.browser_helpers import ARGS, CHROMIUM, SHOTS, free_port, served_app
+from tests.browser_helpers import SHOTS, free_port, served_app
 
 pytestmark = pytest.mark.browser
 
@@ -48,15 +48,6 @@ def signin_app(demo_db: str, folder: Path):
         with served_app(url, port=port, extra_args=("--secrets.files", str(secrets))) as base:
             yield base
 
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield b
-        b.close()
 
 
 def _settle(tab) -> None:

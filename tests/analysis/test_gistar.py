@@ -1,32 +1,42 @@
-"""Gi* hotspots: checked against esda called directly, the textbook formula, statsmodels
-and hand-worked examples."""
+"""Gi* hotspots: checked against esda called directly (z exactly, permutation p within Monte
+Carlo error), the textbook formula, a plain loop over the same draws, statsmodels and
+hand-worked examples."""
 
 import math
 import warnings
-from pathlib import Path
 
 import esda
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 import pytest
-from libpysal.weights import W, lat2W
+from libpysal.weights import Queen, W, lat2W
 from scipy import stats
 from shapely.geometry import box
 from statsmodels.stats.multitest import multipletests
 
+from csp_dash.analysis import gistar
 from csp_dash.analysis.gistar import (
     NOT_SIGNIFICANT,
     SIGNIFICANCE_LABELS,
+    _draws,
     _significance,
+    binary_matrix,
     distance_weights,
     fdr_bh,
     gi_star,
+    gi_star_z,
+    permutation_p,
     queen_weights,
 )
 from tests.gistar_grid import grid_cells, grid_weights
-
-REALDATA = Path(__file__).resolve().parents[3] / "shared" / "realdata" / "essex"
+from tests.gistar_reference import (
+    ESSEX_LSOAS,
+    esda_gi_star,
+    esda_two_sided_p,
+    essex_violence,
+    monte_carlo_tolerance,
+)
 
 
 def _esda_direct(y, w, permutations=999, seed=12345):
@@ -39,22 +49,80 @@ def _esda_direct(y, w, permutations=999, seed=12345):
 
 
 def test_gi_star_matches_esda_called_directly():
-    # Continuous values on a 6 x 6 queen lattice. Where no permutation draw ties the observed
-    # G* our two-sided p must be exactly twice esda's one-sided (folded) p_sim. (A draw can
-    # still tie: it may pick the cell's real neighbours, e.g. 1 in C(35, 3) for a corner.)
+    # Continuous values on a 6 x 6 queen lattice: z exactly; p within Monte Carlo error of
+    # esda's own simulations read with our two-sided tie rule (different random draws).
     w = lat2W(6, 6, rook=False)
     y = np.random.default_rng(3).gamma(2.0, 3.0, 36)
     y[[0, 1, 6, 7]] += 25  # a planted hot corner
     ref = _esda_direct(y, w)
     got = gi_star(y, w)
     np.testing.assert_allclose(got["gi_z"], ref.Zs, rtol=1e-12)
-    tied = (np.abs(ref.rGs - ref.Gs[:, None]) <= 1e-10).any(axis=1)
-    assert (~tied).sum() >= 30
-    np.testing.assert_allclose(got["p"][~tied], np.minimum(1, 2 * ref.p_sim[~tied]), rtol=1e-6)
+    expected = esda_two_sided_p(ref, 999)
+    assert (np.abs(got["p"] - expected) <= monte_carlo_tolerance(expected, 999)).all()
+    assert not np.allclose(got["p"], expected)  # really our own draws, not esda's
     assert (got["p"] > ref.p_sim).all()  # doubled: could fail if we forgot
     # The planted corner is hot and significant after FDR.
     assert got.loc[0, "significance"].startswith("hot")
     assert got.loc[0, "p"] == pytest.approx(2 / 1000)
+
+
+def test_permutation_p_converges_to_esdas_with_many_draws():
+    # With 49,999 draws each, Monte Carlo error is about 0.003: a wrong null (say a unit's
+    # own value left among the candidates, or draws with replacement) would show.
+    w = lat2W(5, 5, rook=False)
+    y = np.random.default_rng(21).poisson(3.0, 25).astype(float)
+    y[[0, 1, 5]] += 6
+    ref = esda_two_sided_p(esda_gi_star(y, w, 49_999, seed=5), 49_999)
+    got = gi_star(y, w, permutations=49_999, seed=5)["p"].to_numpy()
+    assert (np.abs(got - ref) <= monte_carlo_tolerance(ref, 49_999)).all()
+    assert np.abs(got - ref).max() < 0.02
+
+
+def _plain_loop_p(y, w, draws):
+    """One unit at a time: its k neighbours replaced by the first k drawn from the others."""
+    adj = binary_matrix(w)
+    g, _ = gi_star_z(y, adj)
+    k = np.diff(adj.indptr)
+    p = np.full(y.size, np.nan)
+    for i in range(y.size):
+        if k[i] == 0:
+            continue
+        others = np.delete(y, i)
+        sims = (y[i] + others[draws[:, : k[i]]].sum(axis=1)) / y.sum()
+        upper = (sims >= g[i] - 1e-10).sum()
+        lower = (sims <= g[i] + 1e-10).sum()
+        p[i] = min(1.0, 2 * (min(upper, lower) + 1) / (draws.shape[0] + 1))
+    return p, g
+
+
+def test_vectorised_permutations_equal_a_plain_loop_over_the_same_draws(monkeypatch):
+    # Units with different neighbour counts (an irregular graph with an island) and counts
+    # with many ties; a tiny chunk size forces many chunks.
+    rng = np.random.default_rng(4)
+    w = W({0: [1, 2, 3], 1: [0], 2: [0, 4], 3: [0], 4: [2, 5, 6, 7], 5: [4], 6: [4], 7: [4],
+           8: [], 9: [10], 10: [9]}, silence_warnings=True)
+    y = rng.poisson(1.5, 11).astype(float)
+    draws = _draws(10, 4, 301, np.random.default_rng(0))
+    expected, g = _plain_loop_p(y, w, draws)
+    adj = binary_matrix(w)
+    np.testing.assert_array_equal(permutation_p(y, adj, g, draws), expected)
+    monkeypatch.setattr(gistar, "_CHUNK_VALUES", 7)
+    np.testing.assert_array_equal(permutation_p(y, adj, g, draws), expected)
+    assert np.isnan(expected[8]) and np.isfinite(np.delete(expected, 8)).all()
+
+
+def test_draws_are_distinct_and_every_prefix_is_uniform(monkeypatch):
+    draws = _draws(9, 4, 20_000, np.random.default_rng(1))
+    assert draws.min() >= 0 and draws.max() <= 8
+    assert all(len(set(row)) == 4 for row in draws[:2000])
+    # Each of the 9 positions should be in a prefix of length k with probability k / 9.
+    for k in (1, 2, 4):
+        share = np.bincount(draws[:, :k].ravel(), minlength=9) / 20_000
+        np.testing.assert_allclose(share, k / 9, atol=4 * math.sqrt(k / 9 / 20_000) + 0.002)
+    # Drawing in small chunks gives the very same table (one stream of random numbers).
+    monkeypatch.setattr(gistar, "_CHUNK_VALUES", 50)
+    again = _draws(9, 4, 20_000, np.random.default_rng(1))
+    np.testing.assert_array_equal(draws, again)
 
 
 def test_gi_z_matches_textbook_formula():
@@ -84,13 +152,13 @@ def test_same_seed_same_result_and_global_rng_untouched():
     a = gi_star(y, w, seed=42)
     after = np.random.random()
     b = gi_star(y, w, seed=42)
-    assert before == after  # esda reseeds numpy's global RNG; we restore it
+    assert before == after  # our draws never touch numpy's global generator
     pd.testing.assert_frame_equal(a, b)
 
 
 def test_no_warnings_at_all_from_normal_use():
     # pytest turns warnings into errors but ignores DeprecationWarning; record everything
-    # to show gi_star also silences esda's DeprecationWarning and libpysal's island warning.
+    # (an island makes 0/0-free but uneven work for the permutation code).
     w = W({0: [1], 1: [0, 2], 2: [1], 3: []}, silence_warnings=True)  # 3 is an island
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
@@ -114,11 +182,10 @@ def test_ties_in_sparse_counts_do_not_make_spurious_cold_spots():
     assert ref.p_sim[35] == pytest.approx(0.001)  # the esda behaviour we correct
     assert got.loc[35, "p"] == 1.0
     assert got.loc[35, "significance"] == NOT_SIGNIFICANT
-    # Independent recount from esda's own simulations, ties counted on both sides.
-    sims, obs = ref.rGs, ref.Gs[:, None]
-    upper = (sims >= obs - 1e-10).sum(axis=1)
-    lower = (sims <= obs + 1e-10).sum(axis=1)
-    np.testing.assert_allclose(got["p"], np.minimum(1, 2 * (np.minimum(upper, lower) + 1) / 1000))
+    # esda's own simulations, ties counted on both sides, agree within Monte Carlo error.
+    expected = esda_two_sided_p(ref, 999)
+    assert expected[35] == 1.0
+    assert (np.abs(got["p"] - expected) <= monte_carlo_tolerance(expected, 999)).all()
     assert (got["significance"].str.startswith("cold")).sum() == 0
 
 
@@ -313,15 +380,30 @@ def test_grid_gi_star_end_to_end_finds_planted_cluster():
 
 
 @pytest.mark.slow
-def test_real_essex_lsoas_queen_gi_star():
-    path = REALDATA / "essex_lsoa2011_boundaries.geojson"
-    if not path.exists():
-        pytest.skip("shared real data not present")
-    lsoas = gpd.read_file(path).set_index("LSOA11CD")
+def test_real_essex_lsoas_gi_star_agrees_with_esda():
+    if not ESSEX_LSOAS.exists():
+        pytest.skip(f"Essex LSOA boundaries not present at {ESSEX_LSOAS} (shared real data)")
+    lsoas, counts = essex_violence()
     weights = queen_weights(lsoas, "LSOAs")
-    crimes = pd.read_csv(REALDATA / "2018-01" / "2018-01-essex-street.csv")
-    violence = crimes[crimes["Crime type"] == "Violence and sexual offences"]
-    counts = violence.groupby("LSOA code").size().reindex(lsoas.index, fill_value=0)
-    result = gi_star(counts, weights.w)
-    assert len(result) == 1077 and result["p"].notna().all()
     assert weights.description.startswith("Queen contiguity, 1,077 LSOAs")
+    ref_w = Queen.from_dataframe(lsoas, use_index=True, silence_warnings=True)
+    y = counts.reindex(ref_w.id_order).to_numpy(float)
+    g = esda_gi_star(y, ref_w, 999)
+    got = gi_star(counts, weights.w).loc[ref_w.id_order]
+    assert got["p"].notna().all()
+    np.testing.assert_allclose(got["gi_z"], g.Zs, rtol=1e-9, atol=1e-12)
+    normal = gi_star(counts, weights.w, p_method="normal").loc[ref_w.id_order]
+    ref_normal = np.minimum(1, 2 * stats.norm.sf(np.abs(g.Zs)))
+    np.testing.assert_allclose(normal["p"], ref_normal, rtol=1e-9, atol=1e-15)
+    # Identical z, so the normal-theory significant sets are identical too.
+    for alpha in (0.01, 0.05, 0.10):
+        ours = normal["p_fdr"] <= alpha
+        assert ours.to_numpy().tolist() == (fdr_bh(ref_normal) <= alpha).tolist()
+        assert ours.sum() > 0
+    # Permutation p: every LSOA within Monte Carlo error of esda's simulations, and the
+    # clear cases agree (esda p <= 0.01 -> ours <= 0.05; esda p > 0.2 -> ours > 0.05).
+    ref_p = esda_two_sided_p(g, 999)
+    p = got["p"].to_numpy()
+    assert (np.abs(p - ref_p) <= monte_carlo_tolerance(ref_p, 999)).all()
+    assert (ref_p <= 0.01).sum() >= 20 and (p[ref_p <= 0.01] <= 0.05).all()
+    assert (ref_p > 0.2).sum() >= 500 and (p[ref_p > 0.2] > 0.05).all()

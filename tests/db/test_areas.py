@@ -482,7 +482,7 @@ def test_init_db_is_idempotent_and_records_the_version(engine, tmp_path: Path):
         assert int(version) == SCHEMA_VERSION >= 1
         keys = sorted(conn.execute(select(schema_meta.c.key)).scalars())
         n_themes = conn.execute(select(func.count()).select_from(category_themes)).scalar()
-    assert keys == ["created_at", "schema_version"]
+    assert keys == ["created_at", "data_version", "schema_version"]  # the ingest moved the data version
     assert n_themes == len(DEFAULT_THEMES) == 14
 
 

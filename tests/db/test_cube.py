@@ -16,6 +16,7 @@ from sqlalchemy import delete, event, func, select
 from csp_dash.db import queries
 from csp_dash.db.cube import H3_RESOLUTION
 from csp_dash.db.schema import category_themes, cube
+from csp_dash.district import declare
 from csp_dash.ingest.boundaries import import_boundaries
 from csp_dash.ingest.police import ingest_police
 from csp_dash.vocab import DEFAULT_THEMES
@@ -135,11 +136,34 @@ def test_cube_equals_a_pandas_group_by(loaded):
     assert _cube_rows(engine, "_no_location") == _expected(rows[~located], None)
     assert _cube_rows(engine, "lsoa") == _expected(rows, "lsoa")
     assert _cube_rows(engine, "estate") == _expected(rows, "estate")
-    assert _cube_rows(engine, "h3") == _expected(rows, "h3")
-    assert rows["h3"].nunique() > 20  # many cells, so the check has teeth
+    # With no district in effect the cells layer is not built: it would grow with every row
+    # loaded (docs/methods.md, "The cube's size").
+    assert _cube_rows(engine, "h3") == []
     with engine.connect() as conn:
         layers = set(conn.execute(select(cube.c.layer).distinct()).scalars())
-    assert layers == {"all", "lsoa", "estate", "h3", "_no_location"}
+    assert layers == {"all", "lsoa", "estate", "_no_location"}
+
+
+def test_cube_holds_only_the_district_and_equals_its_rows_for_every_layer(loaded):
+    engine, rows = loaded
+    declare.from_lsoa_codes(engine, LSOAS[:2], "Two LSOAs", "test")
+    mine = rows[rows["lsoa"].isin(LSOAS[:2])]
+    assert 0 < len(mine) < len(rows[rows["lon"].notna()])  # the district leaves rows out
+    for layer, col in (("all", None), ("lsoa", "lsoa"), ("estate", "estate"), ("h3", "h3")):
+        assert _cube_rows(engine, layer) == _expected(mine, col), layer
+    assert mine["h3"].nunique() > 20  # many cells, so the check has teeth
+    outside = rows[rows["lon"].notna() & ~rows["lsoa"].isin(LSOAS[:2])]
+    assert _cube_rows(engine, "_outside") == [
+        (m, "all", c, n) for m, _, c, n in _expected(outside, None)]
+    # Whole-area totals: the district, what it leaves out and the unlocated add up to the rows.
+    with engine.connect() as conn:
+        total = conn.execute(select(func.sum(cube.c["count"])).where(
+            cube.c.layer.in_(["all", "_outside", "_no_location"]))).scalar()
+    assert total == len(rows)
+    # The cells layer is a small fraction of the rows: one row per cell, month and category.
+    assert len(_cube_rows(engine, "h3")) <= len(mine)
+    declare.clear(engine)  # no district again: the cells layer goes
+    assert _cube_rows(engine, "h3") == []
 
 
 def test_cube_counts_groupings(loaded):
@@ -237,3 +261,14 @@ def test_cube_counts_sends_user_values_as_bound_parameters(loaded):
     assert hostile in second_params
     with engine.connect() as conn:
         assert conn.execute(select(func.count()).select_from(cube)).scalar() > 0  # still there
+
+
+def test_cells_view_without_a_district_says_how_to_get_cells(loaded):
+    from csp_dash.harm import default_weights
+    from csp_dash.hotspots.analysis import HotspotQuery, analyse
+
+    engine, _ = loaded
+    q = HotspotQuery(layer="estate", categories=None, current=(date(2018, 1, 1), date(2018, 3, 1)),
+                     unit="cells")
+    with pytest.raises(ValueError, match="declare it"):
+        analyse(engine, q, default_weights("equal"))

@@ -107,6 +107,8 @@ def district(engine, tmp_path: Path):
         ]
         write_street_csv(folder, month, rows)
     ingest_police(engine, [folder])
+    # Declared, as a partnership does: the cube counts cells for a district only (db/cube.py).
+    declare.from_boundary(engine, tmp_path / "district.geojson", "Testvale")
     return engine, recs
 
 

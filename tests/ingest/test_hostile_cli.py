@@ -42,10 +42,10 @@ def test_password_protected_zip(capsys, url, tmp_path: Path):
 def test_summary_is_printed_when_the_database_refuses_a_file(capsys, url, tmp_path, monkeypatch):
     real = police.bulk_insert
 
-    def picky(conn, table, data):
+    def picky(conn, table, data, **options):
         if "crime_id" in data.column_names and "poison" in data.column("crime_id").to_pylist():
             raise DataError("INSERT", {}, Exception("value too long"))
-        return real(conn, table, data)
+        return real(conn, table, data, **options)
 
     monkeypatch.setattr(police, "bulk_insert", picky)
     good = write_street_csv(tmp_path / "g", "2018-01", month_rows("2018-01", 4))

@@ -120,10 +120,10 @@ def test_a_database_failure_costs_only_its_own_file(loaded, tmp_path: Path, monk
     """One transaction holds several files; the database refusing one must not lose the others."""
     real = police.bulk_insert
 
-    def picky(conn, table, data):
+    def picky(conn, table, data, **options):
         if table is crimes and "poison" in data.column("crime_id").to_pylist():
             raise DataError("COPY crimes", {}, Exception("value too long for type"))
-        return real(conn, table, data)
+        return real(conn, table, data, **options)
 
     monkeypatch.setattr(police, "bulk_insert", picky)
     files = [write_street_csv(tmp_path / m, m, month_rows(m, 3)) for m in ("2018-02", "2018-04")]
@@ -137,6 +137,46 @@ def test_a_database_failure_costs_only_its_own_file(loaded, tmp_path: Path, monk
     with loaded.connect() as conn:
         months = conn.execute(select(crimes.c.month).distinct().order_by(crimes.c.month)).scalars()
         assert [f"{m:%Y-%m}" for m in months] == ["2018-01", "2018-02", "2018-04"]
+
+
+def test_files_loaded_as_they_arrive_still_fail_alone_and_a_later_copy_wins(
+        loaded, tmp_path: Path, monkeypatch):
+    """Every file loaded into the open chunk as soon as it is parsed (STAGE_ROWS 1): a copy
+    staged earlier in the chunk is replaced by the later one, and the database refusing one
+    file still costs only that file."""
+    real = police.bulk_insert
+
+    def picky(conn, table, data, **options):
+        if table is crimes and "poison" in data.column("crime_id").to_pylist():
+            raise DataError("COPY crimes", {}, Exception("value too long for type"))
+        return real(conn, table, data, **options)
+
+    monkeypatch.setattr(police, "STAGE_ROWS", 1)
+    monkeypatch.setattr(police, "bulk_insert", picky)
+    first = write_street_csv(tmp_path / "a", "2018-02", month_rows("2018-02", 3))
+    again = write_street_csv(tmp_path / "b", "2018-02", month_rows("2018-02", 2, category="Drugs"))
+    poison = write_street_csv(tmp_path / "p", "2018-03", [crime("2018-03", crime_id="poison")])
+    later = write_street_csv(tmp_path / "c", "2018-04", month_rows("2018-04", 4))
+    report = ingest_police(loaded, [first, again, poison, later])
+    got = sorted((f.month, f.status, f.rows) for f in report.files)
+    assert got == [("2018-02", "loaded", 2), ("2018-02", "superseded", 3),
+                   ("2018-03", "refused", 0), ("2018-04", "loaded", 4)]
+    with loaded.connect() as conn:
+        rows = conn.execute(select(crimes.c.month, crimes.c.category)).all()
+    by_month = sorted((f"{m:%Y-%m}", c) for m, c in rows)
+    assert by_month == sorted([("2018-01", "Burglary")] * 4 + [("2018-02", "Drugs")] * 2
+                              + [("2018-04", "Burglary")] * 4)
+
+
+def test_a_later_copy_replaces_one_already_loaded_in_the_open_chunk(loaded, tmp_path: Path,
+                                                                    monkeypatch):
+    monkeypatch.setattr(police, "STAGE_ROWS", 1)  # each file loaded as soon as it is parsed
+    first = write_street_csv(tmp_path / "a", "2018-01", month_rows("2018-01", 3))
+    again = write_street_csv(tmp_path / "b", "2018-01", month_rows("2018-01", 2, category="Drugs"))
+    report = ingest_police(loaded, [first, again])
+    assert [(f.status, f.rows) for f in report.files] == [("superseded", 3), ("replaced", 2)]
+    with loaded.connect() as conn:
+        assert conn.execute(select(crimes.c.category)).scalars().all() == ["Drugs", "Drugs"]
 
 
 def test_swapped_coordinates_are_loaded_and_noted(loaded, tmp_path: Path):

@@ -133,7 +133,10 @@ def test_summary_is_one_escaped_page_with_movement(duck_engine):
     assert page.count("class='dropped'") == 6  # name and status cells of 3 dropped
     assert "up 1" in page and "Rank 2025" in page
     md = summary_markdown("Priorities 2026", "Workshop", moves, ["note | with pipe"])
-    assert "| 2 | Drugs | 3 | up 1 | Markets &amp; supply |" in md
+    # Markdown, not HTML: an ampersand as typed, no entities (docs/methods.md)
+    assert "| 2 | Drugs | 3 | up 1 | Markets & supply |" in md
+    assert "&amp;" not in md and "&lt;" not in md
+    assert "<script>" not in md and "\\<script\\>alert(1)\\</script\\>" in md  # inert
     assert "note \\| with pipe" in md
 
 

@@ -112,6 +112,8 @@ def test_disagreement_order():
         ("B", "concern"),
     ]
     assert list(out["range"]) == [4, 3, 2, 4]
+    # wide: IQR 2 (both A rows); B concern by its range of 4 though its IQR is 0; not C
+    assert list(out["wide"]) == [True, True, False, True]
     assert len(disagreement(agg, min_n=1)) == 5
 
 

@@ -5,9 +5,7 @@ Each test works on its own copy of the demo database, since these tests write to
 
 from __future__ import annotations
 
-import shutil
 import time
-from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -21,14 +19,8 @@ from tests.apptest_helpers import APP, metric
 
 
 @pytest.fixture
-def app_db(app_env: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
-    source = Path(app_env.removeprefix("duckdb:///"))
-    for suffix in ("", ".wal"):
-        if Path(f"{source}{suffix}").exists():
-            shutil.copy(f"{source}{suffix}", tmp_path / f"demo.duckdb{suffix}")
-    url = f"duckdb:///{tmp_path / 'demo.duckdb'}"
-    monkeypatch.setenv("CSP_DASH_DB_URL", url)
-    return url
+def app_db(own_demo: str) -> str:
+    return own_demo
 
 
 def page(file: str, **params: str) -> AppTest:
@@ -85,7 +77,7 @@ def test_participant_scores_and_the_facilitator_view_reflects_it(app_db):
         at.radio(key=f"wp_{cid}_{dim}").set_value(2 if dim == "capacity" else 4)
     at.text_area(key=f"wp_c_{cid}").input("Rising on the estates")
     click(at, "Submit my scores")
-    assert any(s.value.startswith("Stored.") for s in at.success)
+    assert any(s.value.startswith("Stored: your scores for") for s in at.success)
 
     stored = submissions(eng, wid)
     assert len(stored) == len(ws.dimensions) and set(stored["candidate"]) == {cid}

@@ -235,3 +235,23 @@ def test_essex_assessment_equals_the_app(essex_loaded, tmp_path):
     assert all(NOT_FOR_PUBLIC in p for p in pages)
     assert all(norm(i["sentence"]) in norm(" ".join(pages)) for i in items)
     eng.dispose()
+
+
+def test_looking_ahead_forecasts_from_the_period_end_and_keeps_near_repeats_to_partners(demo):
+    from csp_dash.horizon.report import REPORT_CATEGORIES
+    from csp_dash.horizon.series import partner_dataset_names
+
+    eng, docs = demo
+    for edition, (rep, data, _) in docs.items():
+        sec = next(s for s in rep.sections if s.key == "looking-ahead")
+        texts = [b.text for b in sec.blocks]
+        lines = [t for t in texts if t.startswith(tuple(f"{c}:" for c in REPORT_CATEGORIES))]
+        assert len(lines) == len(REPORT_CATEGORIES)
+        # forecast from the report's own period end, not from the latest month loaded
+        assert any(f"from {END:%B %Y}" in t for t in lines), lines
+        assert "Looking ahead" in [t for t, _ in docx_text(data)[3]]
+        near = "Crime series (near repeats)" in texts
+        if edition == "public":
+            assert not near, "exact places and dates of a partner extract stay out of public"
+        else:
+            assert near == ("crime_extract" in partner_dataset_names(eng))

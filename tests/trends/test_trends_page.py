@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import shutil
 from datetime import date
 from pathlib import Path
 
@@ -78,15 +77,9 @@ def frame_with(at, column: str) -> pd.DataFrame:
 
 
 @pytest.fixture
-def own_db(demo_db: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+def own_db(own_demo: str) -> str:
     """A private copy of the demo, for tests that store edits."""
-    src = Path(demo_db.removeprefix("duckdb:///"))
-    for suffix in ("", ".wal"):
-        if Path(f"{src}{suffix}").exists():
-            shutil.copy(f"{src}{suffix}", tmp_path / f"demo.duckdb{suffix}")
-    url = f"duckdb:///{tmp_path / 'demo.duckdb'}"
-    monkeypatch.setenv("CSP_DASH_DB_URL", url)
-    return url
+    return own_demo
 
 
 @pytest.mark.parametrize("layer", ["lsoa", "ward", "estate", "district"])
@@ -244,17 +237,23 @@ def test_downloads_neutralise_and_render(monkeypatch):
 
 
 def test_overview_opens_with_linked_headlines(app_env):
+    import html
+    import re
+
     from csp_dash.overview.headlines import build_headlines
 
     at = run_app()
-    block = next(m.value for m in at.markdown if "All crime (excluding anti-social" in m.value)
+    # Drawn as escaped HTML so each link opens in the same tab (ui/trends/headlines.py).
+    block = next(e.proto.body for e in at.get("html")
+                 if "All crime (excluding anti-social" in e.proto.body)
     eng = make_engine(app_env)
     expected = build_headlines(eng)["items"]
     eng.dispose()
-    lines = block.splitlines()
+    lines = re.findall(r"<li>.*?</li>", block)
     assert len(lines) == len(expected)
     for line, item in zip(lines, expected, strict=True):
-        assert f"[{item['sentence']}](trends?" in line
+        assert 'href="trends?' in line and 'target="_self"' in line
+        assert f">{html.escape(item['sentence'])}</a>" in line
     assert "cats=Shoplifting" in next(x for x in lines if "Shoplifting rose" in x)
 
 

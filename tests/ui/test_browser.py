@@ -5,19 +5,10 @@ from __future__ import annotations
 import pytest
 
 from csp_dash.ui.nav import available_pages
-from tests.browser_helpers import ARGS, CHROMIUM, SHOTS
+from tests.browser_helpers import SHOTS
 
 pytestmark = pytest.mark.browser
 
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield b
-        b.close()
 
 
 # The served app runs in local mode (127.0.0.1, no sign-in): the analyst's pages.

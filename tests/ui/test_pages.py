@@ -68,7 +68,8 @@ def test_data_page_reports_rows_gaps_and_layers(app_env):
     assert int(metric(at, "Rows loaded").replace(",", "")) == total == 139_519
     assert any("no file for 2024-03" in w.value for w in at.warning)
     layers = next(d.value for d in at.dataframe if "Layer" in d.value.columns)
-    assert {"lsoa", "estate", "ward", "district"} <= set(layers["Layer"])
+    assert {"LSOA", "Estate", "Ward", "District"} <= set(layers["Layer"])  # by name
+    assert layers["Residents"].dropna().map(lambda v: float(v).is_integer()).all()
 
 
 @pytest.mark.parametrize("layer", ["lsoa", "ward", "estate", "district"])

@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 from csp_dash.cli.common import open_engine as _engine
+from csp_dash.db.version import bump
 
 
 def cmd_ingest_partner(args: argparse.Namespace) -> int:
@@ -101,6 +102,7 @@ def cmd_refresh(args: argparse.Namespace) -> int:
 
     with _engine(args).begin() as conn:
         done = rebuild_all_partner_cubes(conn)
+        bump(conn)
     print(f"partner cube rebuilt for {len(done)} dataset(s): {', '.join(done) or 'none'}")
     return 0
 

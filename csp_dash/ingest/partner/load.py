@@ -31,6 +31,7 @@ from csp_dash.db.schema_partner import (
     partner_records,
     partner_rejects,
 )
+from csp_dash.db.version import bump
 from csp_dash.disclosure.published import default_sensitive
 from csp_dash.ingest.assign import layer_frame
 from csp_dash.ingest.errors import IngestError
@@ -155,6 +156,7 @@ def ingest_partner(
             )
         )
         rebuild_partner_cube(conn, dataset)
+        bump(conn)
     return PartnerResult(
         dataset,
         base,
@@ -280,3 +282,4 @@ def remove_dataset(engine: Engine, dataset: str) -> None:
         for table in (partner_records, partner_rejects, partner_files, partner_datasets):
             conn.execute(delete(table).where(table.c.dataset == dataset))
         drop_partner_cube(conn, dataset)
+        bump(conn)

@@ -21,6 +21,7 @@ from csp_dash.db.schema_priorities import (
     workshop_proposals,
     workshops,
 )
+from csp_dash.db.version import bump
 
 # What partners score by default: the judgement calls. Volume, trend and concern come from the
 # data and the survey, though a workshop may ask partners for them too.
@@ -153,6 +154,7 @@ def open_workshop(
         conn.execute(insert(workshop_candidates), cand_rows)
         if prop_rows:
             conn.execute(insert(workshop_proposals), prop_rows)
+        bump(conn)
     return wid
 
 
@@ -234,3 +236,4 @@ def set_status(engine: Engine, workshop_id: str, status: str) -> None:
             .where(workshops.c.workshop_id == workshop_id)
             .values(status=status, closed_at=_now() if status == "closed" else None)
         )
+        bump(conn)

@@ -7,6 +7,10 @@ primary key and is recognised as already stored instead of counting twice. DuckD
 writing process; inside it, short append-only transactions from many sessions never conflict
 on a row. Transient failures (a serialisation failure on PostgreSQL, a write conflict on
 DuckDB) are retried a few times with back-off.
+
+Organisations are one organisation however they are typed ("police", " Police ", "POLICE"):
+stored in the first spelling seen (the offered list's spelling where it is one of those) and
+read back the same way, so rows stored before this rule count once too (docs/methods.md).
 """
 
 from __future__ import annotations
@@ -21,7 +25,7 @@ import pandas as pd
 from sqlalchemy import Engine, func, insert, select
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
-from csp_dash.analysis.workshop import SUBMISSION_COLUMNS
+from csp_dash.analysis.workshop import SUBMISSION_COLUMNS, organisation_key
 from csp_dash.db.schema_priorities import (
     workshop_candidates,
     workshop_scores,
@@ -33,6 +37,20 @@ from csp_dash.priorities.workshop.sessions import get_workshop
 MAX_NAME = 120
 MAX_COMMENT = 2000
 
+# The organisations offered on the participant's form; a typed one is kept as typed.
+KNOWN_ORGANISATIONS = (
+    "Council",
+    "Police",
+    "Fire and rescue",
+    "Probation",
+    "Health (ICB)",
+    "Housing provider",
+    "Police and Crime Commissioner",
+    "Voluntary sector",
+    "Education",
+    "Youth offending service",
+)
+
 
 def new_submission_id() -> str:
     return uuid.uuid4().hex
@@ -41,10 +59,26 @@ def new_submission_id() -> str:
 def participant_key(name: str, organisation: str) -> str:
     """Who a participant is: name and organisation, ignoring case and spacing."""
 
-    def clean(s: str) -> str:
-        return " ".join((s or "").split()).casefold()
+    return f"{organisation_key(name)}|{organisation_key(organisation)}"
 
-    return f"{clean(name)}|{clean(organisation)}"
+
+def spellings(stored: list[str]) -> dict[str, str]:
+    """Organisation key -> the spelling shown: the offered list's, else the first stored."""
+    out = {organisation_key(o): o for o in KNOWN_ORGANISATIONS}
+    for org in stored:
+        out.setdefault(organisation_key(org), " ".join(str(org).split()))
+    return out
+
+
+def _stored_organisations(conn, workshop_id: str) -> list[str]:
+    s = workshop_submissions.c
+    rows = conn.execute(
+        select(s.organisation, func.min(s.submitted_at).label("first_at"))
+        .where(s.workshop_id == workshop_id)
+        .group_by(s.organisation)
+        .order_by("first_at", s.organisation)
+    )
+    return [r.organisation for r in rows]
 
 
 @dataclass(frozen=True)
@@ -119,6 +153,9 @@ def _write(
         ).scalar()
         if not known:
             raise SubmissionRefused("that candidate is not part of this workshop")
+        org = spellings(_stored_organisations(conn, sub.workshop_id)).get(
+            organisation_key(org), org
+        )
         conn.execute(
             insert(workshop_submissions).values(
                 submission_id=sub.submission_id,
@@ -167,7 +204,13 @@ def submit(engine: Engine, sub: Submission, retries: int = 6) -> bool:
         except IntegrityError:
             if is_stored(engine, sub.submission_id):
                 return False  # a retry of a submission that did land
-            raise
+            if attempt == retries:
+                raise
+            # The same submission sent twice at once (a double tap) collides before either
+            # commits on DuckDB: wait for the other to land, then answer "already stored".
+            time.sleep(0.02 * (2**attempt) * (1 + random.random()))
+            if is_stored(engine, sub.submission_id):
+                return False
         except DBAPIError:
             if attempt == retries:
                 raise
@@ -209,8 +252,10 @@ def submissions(engine: Engine, workshop_id: str, participant: str | None = None
         stmt = stmt.where(s.participant_key == participant)
     with engine.connect() as conn:
         df = pd.read_sql(stmt, conn)
+        shown = spellings(_stored_organisations(conn, workshop_id))
     df["score"] = df["score"].astype(float)
     df["submitted_at"] = pd.to_datetime(df["submitted_at"])
+    df["organisation"] = df["organisation"].map(lambda o: shown[organisation_key(o)])
     return df.loc[:, ["submission_id", "name", *SUBMISSION_COLUMNS]]
 
 
@@ -231,7 +276,10 @@ def participants(engine: Engine, workshop_id: str) -> pd.DataFrame:
         .order_by(func.max(s.organisation), func.max(s.participant))
     )
     with engine.connect() as conn:
-        return pd.read_sql(stmt, conn)
+        df = pd.read_sql(stmt, conn)
+        shown = spellings(_stored_organisations(conn, workshop_id))
+    df["organisation"] = df["organisation"].map(lambda o: shown[organisation_key(o)])
+    return df
 
 
 def workshop_version(engine: Engine, workshop_id: str) -> tuple:

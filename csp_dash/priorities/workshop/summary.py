@@ -11,6 +11,8 @@ from collections.abc import Sequence
 
 import pandas as pd
 
+from csp_dash.export import markdown_text
+
 _STYLE = """
 @page { size: A4 portrait; margin: 12mm; }
 body { font-family: "Segoe UI", Arial, sans-serif; font-size: 10pt; color: #1b1b1b; margin: 0; }
@@ -109,10 +111,9 @@ def summary_html(
 def summary_markdown(
     title: str, subtitle: str, moves: pd.DataFrame, notes: Sequence[str] = ()
 ) -> str:
-    """The same summary as Markdown (for a briefing note or an email)."""
-
-    def cell(v: object) -> str:
-        return _e(v).replace("|", "\\|").replace("\n", " ")
+    """The same summary as Markdown (for a briefing note or an email): text as typed, with
+    Markdown syntax backslash-escaped (``export.markdown_text``), never HTML entities."""
+    cell = markdown_text
 
     lines = [
         f"# {cell(title)}",

@@ -6,8 +6,8 @@ import streamlit as st
 
 from csp_dash import config
 from csp_dash.access import allowlist, audit
-from csp_dash.ui import auth, tables
-from csp_dash.ui.downloads import table_downloads
+from csp_dash.ui import auth
+from csp_dash.ui.downloads import table_with_downloads
 from csp_dash.ui.state import engine
 
 
@@ -26,9 +26,10 @@ def roles_panel() -> None:
     if table.empty:
         st.info("No entries yet.")
     else:
-        tables.dataframe(table.rename(columns={
+        table_with_downloads(table.rename(columns={
             "kind": "Kind", "subject": "Email or claim", "role": "Role",
-            "added_by": "Added by", "added_at": "Added"}), hide_index=True, width="stretch")
+            "added_by": "Added by", "added_at": "Added"}), "users and roles",
+            stamp=["CSP Dash users and roles"], key="adm_roles_dl")
     with st.form("adm_add", clear_on_submit=True):
         c1, c2, c3 = st.columns([1, 3, 1])
         kind = c1.selectbox("Kind", list(allowlist.KINDS), key="adm_kind")
@@ -63,5 +64,5 @@ def audit_panel() -> None:
         f"{k}: {v.lower()}" for k, v in audit.EVENTS.items()))
     shown = log.rename(columns={"at": "When (UTC)", "actor": "Who", "role": "Role",
                                 "event": "Event", "detail": "Detail"})
-    tables.dataframe(shown.head(500), hide_index=True, width="stretch")
-    table_downloads(shown, "audit log", stamp=["CSP Dash audit log"], key="adm_audit_dl")
+    table_with_downloads(shown, "audit log", stamp=["CSP Dash audit log"], key="adm_audit_dl",
+                         shown=shown.head(500))  # the file holds every entry

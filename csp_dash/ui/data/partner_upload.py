@@ -8,8 +8,6 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from csp_dash.ui import tables
-
 from csp_dash import config
 from csp_dash.db import partner_queries
 from csp_dash.ingest.errors import IngestError
@@ -27,7 +25,9 @@ from csp_dash.ingest.partner.mapping import (
 from csp_dash.ingest.partner.read import PartnerFile, read_partner_file
 from csp_dash.vocab import POLICE_CATEGORIES
 from csp_dash.ui import auth
+from csp_dash.ui.downloads import table_with_downloads
 from csp_dash.ui.state import data_changed, engine
+from csp_dash.db.version import bump
 
 NONE = "(none)"
 FIXED = "(one fixed category)"
@@ -110,16 +110,16 @@ def _loaded(eng) -> None:
         first_month=table["first_month"].dt.strftime("%b %Y"),
         last_month=table["last_month"].dt.strftime("%b %Y"),
     )
-    tables.dataframe(
-        shown.drop(columns=["updated_at"]),
-        hide_index=True,
-        width="stretch",
-        column_config={
-            "rows": st.column_config.NumberColumn("Rows", format="localized"),
-            "no_location": "No location",
-            "first_month": "From",
-            "last_month": "To",
-        },
+    titles = partner_queries.titles_of(table)
+    shown.insert(0, "title", table["dataset"].map(titles))
+    # Named here, not in column_config, so the download carries the same headers.
+    shown = shown.drop(columns=["updated_at"]).rename(columns={
+        "title": "Dataset", "dataset": "Name (in commands)", "theme": "Theme", "unit": "Unit",
+        "files": "Files", "rejected": "Rejected", "rows": "Rows", "no_location": "No location",
+        "first_month": "From", "last_month": "To"})
+    table_with_downloads(
+        shown, "partner datasets", key="dl_pu_datasets",
+        column_config={"Rows": st.column_config.NumberColumn(format="localized")},
     )
     for name in table["dataset"]:
         with st.expander(f"{name}: files, rejects, mapping"):
@@ -128,11 +128,13 @@ def _loaded(eng) -> None:
                     ":material/science: Keys pseudonymised with the demo's fixed secret "
                     "(synthetic demo data only)."
                 )
-            tables.dataframe(partner_queries.file_log(eng, name), hide_index=True, width="stretch")
+            table_with_downloads(partner_queries.file_log(eng, name),
+                                 f"{titles.get(name, name)} files", key=f"dl_pu_log_{name}")
             rej = partner_queries.reject_sample(eng, name)
             if len(rej):
                 st.markdown(f"Rejected rows (first {len(rej)}; the key column is never stored):")
-                tables.dataframe(rej, hide_index=True, width="stretch")
+                table_with_downloads(rej, f"{titles.get(name, name)} rejected rows",
+                                     key=f"dl_pu_rej_{name}")
             st.code(partner_queries.mapping(eng, name).to_json(), language="json")
             if st.checkbox(f"I want to remove '{name}'", key=f"pu_rm_ok_{name}") and st.button(
                 f"Remove dataset '{name}'", key=f"pu_rm_{name}"
@@ -147,6 +149,7 @@ def _loaded(eng) -> None:
     ):
         with eng.begin() as conn:
             done = rebuild_all_partner_cubes(conn)
+            bump(conn)
         data_changed()
         st.success(f"Partner counts rebuilt for {len(done)} dataset(s).")
 
@@ -326,4 +329,5 @@ def _last_result() -> None:
     if last:
         st.success(last[0])
         if last[1] is not None:
-            tables.dataframe(last[1], hide_index=True, width="stretch")
+            table_with_downloads(last[1], "rejected rows of the last load",
+                                 key="dl_pu_last_rejects")

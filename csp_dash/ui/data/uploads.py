@@ -8,12 +8,11 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from csp_dash.ui import tables
-
 from csp_dash.ingest.boundaries import import_boundaries, import_population, read_boundaries
 from csp_dash.ingest.errors import IngestError
 from csp_dash.ingest.police import ingest_police
 from csp_dash.ui import auth
+from csp_dash.ui.downloads import table_with_downloads
 from csp_dash.ui.state import data_changed, engine
 
 
@@ -37,7 +36,7 @@ def _show_last_result() -> None:
         st.warning(note)
     if result["success"]:
         st.success(result["success"])
-    tables.dataframe(result["table"], hide_index=True)
+    table_with_downloads(result["table"], "police.uk files loaded", key="dl_police_loaded")
 
 
 def police_upload() -> None:

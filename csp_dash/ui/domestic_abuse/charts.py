@@ -8,15 +8,11 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
+from csp_dash import palette
 from csp_dash.domestic_abuse.baseline import BaselineSPC
+from csp_dash.ui.charts import events_layer, month_axis
 
-COLOURS = {
-    "common": "#7f8c9a",
-    "improvement": "#1f77b4",
-    "concern": "#e8710a",
-    "neutral": "#7b3294",
-    "not judged": "#c4c9cf",
-}
+COLOURS = {**palette.SPC, "not judged": palette.SPC_NOT_JUDGED}
 VARIATION_LABELS = {
     "common": "Common cause",
     "improvement": "Special cause: improvement",
@@ -41,7 +37,12 @@ def spc_chart(
     """Monthly counts, mean and limits from the baseline, special causes coloured, the
     baseline shaded and declared events drawn as labelled rules."""
     df = _spc_frame(spc)
-    x = alt.X("month:T", title=None, axis=alt.Axis(format="%b %Y", labelAngle=0, tickCount=8))
+    x = alt.X(
+        "month:T",
+        title=None,
+        scale=alt.Scale(nice=False),
+        axis=month_axis(df.loc[df["value"].notna(), "month"]),
+    )
     status_scale = alt.Scale(
         domain=list(VARIATION_LABELS.values()), range=[COLOURS[k] for k in VARIATION_LABELS]
     )
@@ -73,7 +74,7 @@ def spc_chart(
     for col, dash in (("mean", []), ("ucl", [5, 4]), ("lcl", [5, 4])):
         layers.append(
             alt.Chart(judged)
-            .mark_line(color="#34495e", strokeDash=dash, strokeWidth=1.2)
+            .mark_line(color=palette.LIMIT, strokeDash=dash, strokeWidth=1.2)
             .encode(x=x, y=f"{col}:Q", detail="segment:N")
         )
     layers.append(
@@ -95,28 +96,10 @@ def spc_chart(
             ],
         )
     )
-    if len(events):
-        ev = events.assign(month=pd.to_datetime(events["month"]))
-        ev = ev[(ev["month"] >= df["month"].min()) & (ev["month"] <= df["month"].max())]
-        ev = ev.assign(text=ev["label"].map(_short))
-        layers.append(
-            alt.Chart(ev)
-            .mark_rule(color="#b23a48", strokeWidth=1.5, strokeDash=[2, 2])
-            .encode(
-                x="month:T", tooltip=[alt.Tooltip("month:T", format="%b %Y"), "kind:N", "label:N"]
-            )
-        )
-        layers.append(
-            alt.Chart(ev)
-            .mark_text(align="left", dx=4, baseline="top", color="#b23a48", fontSize=11)
-            .encode(x="month:T", y=alt.value(3), text="text:N")
-        )
+    ev = events_layer(events, df["month"].min(), df["month"].max(), short=42)
+    if ev is not None:
+        layers.append(ev)
     return alt.layer(*layers).properties(title=title, height=height)
-
-
-def _short(label: str, limit: int = 42) -> str:
-    """Event labels on the chart stay short; the tooltip has the whole label."""
-    return label if len(label) <= limit else label[: limit - 1].rstrip() + "…"
 
 
 def share_chart(by_month: pd.DataFrame, title: str, height: int = 220) -> alt.Chart:
@@ -125,9 +108,9 @@ def share_chart(by_month: pd.DataFrame, title: str, height: int = 220) -> alt.Ch
     df = by_month.reset_index().assign(pct=lambda d: d["share"] * 100)[["month", "pct"]]
     return (
         alt.Chart(df)
-        .mark_line(point=True, color="#7b3294")
+        .mark_line(point=True, color=palette.WINE)
         .encode(
-            x=alt.X("month:T", title=None, axis=alt.Axis(format="%b %Y", labelAngle=0)),
+            x=alt.X("month:T", title=None, axis=month_axis(df.loc[df["pct"].notna(), "month"])),
             y=alt.Y("pct:Q", title="% of violence", scale=alt.Scale(zero=True)),
             tooltip=[
                 alt.Tooltip("month:T", format="%b %Y", title="Month"),

@@ -8,7 +8,6 @@ from __future__ import annotations
 from datetime import date
 
 import pandas as pd
-import streamlit as st
 
 from csp_dash import config
 from csp_dash.db import partner_queries, queries
@@ -17,12 +16,13 @@ from csp_dash.disclosure.published import Release, public_release
 from csp_dash.disclosure.release import protect
 from csp_dash.disclosure.suppression import SuppressedTable
 from csp_dash.domestic_abuse.baseline import monthly_series, repeat_summary
-from csp_dash.ui.state import get_engine
+from csp_dash.ui.cache import cached
+from csp_dash.ui.state import read_engine
 
 TTL = config.cache_ttl()
 
 
-@st.cache_data(ttl=TTL, show_spinner=False)
+@cached(ttl=TTL, show_spinner=False)
 def counts(
     url: str,
     source: str,
@@ -34,7 +34,7 @@ def counts(
     end: date | None = None,
 ) -> pd.DataFrame:
     return queries.cube_counts(
-        get_engine(url),
+        read_engine(url),
         source=source,
         layer=layer,
         by=by,
@@ -45,19 +45,19 @@ def counts(
     )
 
 
-@st.cache_data(ttl=TTL, show_spinner=False)
+@cached(ttl=TTL, show_spinner=False)
 def month_range(url: str, source: str) -> tuple[date, date] | None:
-    return queries.month_range(get_engine(url), source)
+    return queries.month_range(read_engine(url), source)
 
 
-@st.cache_data(ttl=TTL, show_spinner=False)
+@cached(ttl=TTL, show_spinner=False)
 def datasets(url: str, unit: str = "records") -> list[str]:
-    return partner_queries.flagged_datasets(get_engine(url), partner_queries.DOMESTIC, unit)
+    return partner_queries.flagged_datasets(read_engine(url), partner_queries.DOMESTIC, unit)
 
 
-@st.cache_data(ttl=TTL, show_spinner=False)
+@cached(ttl=TTL, show_spinner=False)
 def mapping_json(url: str, dataset: str) -> str | None:
-    m = partner_queries.mapping(get_engine(url), dataset)
+    m = partner_queries.mapping(read_engine(url), dataset)
     return m.to_json() if m else None
 
 
@@ -76,13 +76,13 @@ def series(
     return monthly_series(df, *rng)
 
 
-@st.cache_data(ttl=TTL, show_spinner=False)
+@cached(ttl=TTL, show_spinner=False)
 def release(url: str, source: str, limit: int, label: str) -> Release:
     """The source's one public release (disclosure.published), shared by every public figure."""
-    return public_release(get_engine(url), source, limit, label)
+    return public_release(read_engine(url), source, limit, label)
 
 
-@st.cache_data(ttl=TTL, show_spinner=False)
+@cached(ttl=TTL, show_spinner=False)
 def referral_release(url: str, source: str, limit: int, label: str) -> SuppressedTable | None:
     """Referrals by destination x every month, protected once over the whole span, so the
     period chosen never changes what is hidden."""
@@ -100,26 +100,26 @@ def referral_release(url: str, source: str, limit: int, label: str) -> Suppresse
     return protect(wide, limit, label)
 
 
-@st.cache_data(ttl=TTL, show_spinner=False)
+@cached(ttl=TTL, show_spinner=False)
 def victim_records(url: str, dataset: str, layer: str, area: str | None) -> pd.DataFrame:
     return partner_queries.victim_records(
-        get_engine(url), dataset, partner_queries.DOMESTIC, layer, area
+        read_engine(url), dataset, partner_queries.DOMESTIC, layer, area
     )
 
 
-@st.cache_data(ttl=TTL, show_spinner=False)
+@cached(ttl=TTL, show_spinner=False)
 def unkeyed(url: str, dataset: str, start: date, end: date, layer: str, area: str | None) -> int:
     return partner_queries.unkeyed_count(
-        get_engine(url), dataset, start, end, partner_queries.DOMESTIC, layer, area
+        read_engine(url), dataset, start, end, partner_queries.DOMESTIC, layer, area
     )
 
 
-@st.cache_data(ttl=TTL, show_spinner=False)
+@cached(ttl=TTL, show_spinner=False)
 def demo_secret(url: str, dataset: str) -> bool:
-    return partner_queries.uses_demo_secret(get_engine(url), dataset)
+    return partner_queries.uses_demo_secret(read_engine(url), dataset)
 
 
-@st.cache_data(ttl=TTL, show_spinner=False)
+@cached(ttl=TTL, show_spinner=False)
 def repeat(url: str, dataset: str, layer: str, area: str | None, start: date, end: date) -> dict:
     """Repeat victimisation for victims with a record in the area in the period."""
     return repeat_summary(victim_records(url, dataset, layer, area), (start, end))

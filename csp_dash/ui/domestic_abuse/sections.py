@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import pandas as pd
 import streamlit as st
 
+from csp_dash import export
 from csp_dash.analysis.periods import label
 from csp_dash.db.cube import ALL_LAYER, POLICE
 from csp_dash.db.partner_queries import source_of
@@ -29,6 +30,7 @@ from csp_dash.domestic_abuse.baseline import (
     year_on_year,
 )
 from csp_dash.ingest.partner.mapping import VIOLENCE
+from csp_dash.ui.cached import dataset_title
 from csp_dash.ui.domestic_abuse import charts as da_charts
 from csp_dash.ui.domestic_abuse import data as da_data
 from csp_dash.ui.domestic_abuse.view import DAContext
@@ -176,7 +178,8 @@ def spc_section(ctx: DAContext, improvement: str) -> None:
     table = (
         spc.chart[["value", "mean", "ucl", "lcl", "phase", "variation"]]
         .reset_index(names="month")
-        .assign(month=lambda d: d["month"].dt.strftime("%Y-%m"))
+        .assign(month=lambda d: d["month"].dt.strftime("%b %Y"))
+        .rename(columns=SPC_COLUMNS)
     )
     with st.expander("SPC table"):
         table_with_downloads(
@@ -184,11 +187,15 @@ def spc_section(ctx: DAContext, improvement: str) -> None:
         )
 
 
+SPC_COLUMNS = {"month": "Month", "value": "Records", "mean": "Mean", "ucl": "Upper limit",
+               "lcl": "Lower limit", "phase": "Phase", "variation": "Variation"}
+
+
 def share_section(ctx: DAContext, fig: Figures) -> None:
     st.subheader("DA as a share of violence")
     if not ctx.mapping.violence_categories:
         st.info(
-            f"Dataset {md(ctx.dataset)} maps none of its categories to police.uk's Violence and "
+            f"Dataset {md(ctx.title)} maps none of its categories to police.uk's Violence and "
             "sexual offences, so no share can be worked out (set police_categories in "
             "its mapping)."
         )
@@ -226,8 +233,10 @@ def repeat_section(ctx: DAContext, fig: Figures) -> None:
         row["Repeat rate"] = (ctx.label if hide or pd.isna(r["repeat_rate"])
                               else f"{r['repeat_rate'] * 100:.1f}%")
         rows.append(row)
+    shown = pd.DataFrame(rows)
     table_with_downloads(
-        pd.DataFrame(rows), f"da-repeat-{ctx.dataset}", stamp=ctx.stamp, key="da_repeat"
+        export.split_hidden(shown, ctx.label), f"da-repeat-{ctx.dataset}", stamp=ctx.stamp,
+        key="da_repeat", shown=shown,
     )
     if fig.repeat_withheld:
         st.caption(
@@ -277,11 +286,13 @@ def estate_section(ctx: DAContext) -> None:
         )
     else:
         view = true_view(ctx.table, months)
+    shown = view.reset_index(names="Estate")
     table_with_downloads(
-        view.reset_index(names="Estate"),
+        export.split_hidden(shown, ctx.label) if ctx.public else shown,
         f"da-estates-{ctx.dataset}",
         stamp=ctx.stamp,
         key="da_estates",
+        shown=shown,
         column_config=_columns(view, "Estate", ctx.public),
     )
     st.caption(
@@ -308,10 +319,12 @@ def referral_section(ctx: DAContext) -> None:
                 st.caption("No referrals in the period.")
                 continue
             view = period_view(rel, months, ctx.label)
-            st.text(name)
+            st.text(dataset_title(ctx.f.url, name))
+            shown = view.reset_index(names="Referred to")
             table_with_downloads(
-                view.reset_index(names="Referred to"), f"da-referrals-{name}", stamp=ctx.stamp,
-                key=f"da_ref_{name}", column_config=_columns(view, "Referred to", True),
+                export.split_hidden(shown, ctx.label), f"da-referrals-{name}", stamp=ctx.stamp,
+                key=f"da_ref_{name}", shown=shown,
+                column_config=_columns(view, "Referred to", True),
             )
             continue
         df = da_data.counts(
@@ -340,7 +353,7 @@ def referral_section(ctx: DAContext) -> None:
             continue
         wide.index.name = "Referred to"
         view = true_view(wide, list(months))
-        st.text(name)
+        st.text(dataset_title(ctx.f.url, name))
         table_with_downloads(
             view.reset_index(names="Referred to"),
             f"da-referrals-{name}",

@@ -22,8 +22,10 @@ from csp_dash.disclosure.release import (
 from csp_dash.disclosure.suppression import SuppressedTable
 from csp_dash.domestic_abuse.baseline import SCOPE, Break, Window, declared_breaks
 from csp_dash.ingest.partner.mapping import PartnerMapping
-from csp_dash.ui import auth, tables
+from csp_dash.ui import auth
+from csp_dash.ui.cached import dataset_title, dataset_titles
 from csp_dash.ui.domestic_abuse import data as da_data
+from csp_dash.ui.downloads import table_with_downloads
 from csp_dash.ui.filters import Filters, area_label
 from csp_dash.ui.state import engine
 from csp_dash.ui.text import md
@@ -66,13 +68,19 @@ class DAContext:
     @property
     def stamp(self) -> list[str]:
         demo = " (synthetic demo data)" if _is_demo() else ""
+        source = f"Source: partner dataset {self.title}{demo}"
         if self.public:
             return [
                 f"Public view: counts from 1 to {self.limit - 1}, and figures that would "
-                f"reveal them, are shown as '{self.label}'.",
-                f"Source: partner dataset {self.dataset}{demo}",
+                f"reveal them, are shown as '{self.label}' (empty cells in a CSV or XLSX, "
+                "named in the Hidden column).",
+                source,
             ]
-        return [RESTRICTED, f"Source: partner dataset {self.dataset}{demo}"]
+        return [RESTRICTED, source]
+
+    @property
+    def title(self) -> str:
+        return dataset_title(self.f.url, self.dataset)
 
 
 def _is_demo() -> bool:
@@ -100,10 +108,12 @@ def controls(url: str) -> tuple[bool, str | None]:
         return mode == PUBLIC, None
     if st.session_state.get("da_dataset") not in names:
         st.session_state["da_dataset"] = names[0]
+    titles = dataset_titles(url)
     dataset = c2.selectbox(
         "Partner dataset",
         names,
-        key="da_dataset",
+        key="da_dataset", bind="query-params",
+        format_func=lambda n: titles.get(n, n),
         help="Datasets whose records are domestic abuse (theme or DA flag)",
     )
     return mode == PUBLIC, dataset
@@ -229,7 +239,10 @@ def declarations(ctx: DAContext) -> None:
     )
     if len(ctx.events):
         shown = ctx.events.assign(month=ctx.events["month"].dt.strftime("%b %Y"))
-        tables.dataframe(shown[["month", "kind", "label", "scope"]], hide_index=True, width="stretch")
+        shown = shown[["month", "kind", "label", "scope"]].rename(columns={
+            "month": "Month", "kind": "Kind", "label": "Event", "scope": "Charts it marks"})
+        table_with_downloads(shown, "domestic abuse declared events", stamp=ctx.stamp,
+                             key="dl_da_events")
         own = ctx.events[ctx.events["scope"] == SCOPE]
         if len(own):
             c1, c2 = st.columns([3, 1])

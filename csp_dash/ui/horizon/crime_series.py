@@ -13,8 +13,11 @@ from csp_dash.horizon.series import (
     partner_dataset_names,
     partner_events,
 )
+from csp_dash.ui.cache import cached
+from csp_dash.ui.cached import dataset_titles
 from csp_dash.ui.downloads import chart_with_downloads, table_with_downloads
-from csp_dash.ui.state import get_engine
+from csp_dash.ui.state import read_engine
+from csp_dash.ui.text import md
 
 TTL = config.cache_ttl()
 BAND_PRESETS = {
@@ -24,22 +27,22 @@ BAND_PRESETS = {
 }
 
 
-@st.cache_data(ttl=TTL, show_spinner=False)
+@cached(ttl=TTL, show_spinner=False)
 def _datasets(url: str) -> list[str]:
-    return partner_dataset_names(get_engine(url))
+    return partner_dataset_names(read_engine(url))
 
 
-@st.cache_data(ttl=TTL, show_spinner=False)
+@cached(ttl=TTL, show_spinner=False)
 def _categories(url: str, dataset: str):
-    return event_categories(get_engine(url), dataset)
+    return event_categories(read_engine(url), dataset)
 
 
-@st.cache_data(ttl=TTL, show_spinner="Counting pairs and shuffling dates ...")
+@cached(ttl=TTL, show_spinner="Counting pairs and shuffling dates ...")
 def _knox(url: str, dataset: str, category: str | None, space: tuple, time: tuple,
           distance: str, permutations: int, seed: int):
     """(result, events summary, refusal message)."""
     try:
-        ev = partner_events(get_engine(url), dataset, category)
+        ev = partner_events(read_engine(url), dataset, category)
         f = ev.frame
         res = run_knox(f["x"], f["y"], f["day"], space, time, distance=distance,
                        permutations=permutations, seed=seed)
@@ -64,24 +67,27 @@ def crime_series_page(url: str) -> None:
         return
     c1, c2 = st.columns(2)
     default = names.index("crime_extract") if "crime_extract" in names else 0
-    dataset = c1.selectbox("Partner dataset", names, index=default, key="nr_dataset")
+    titles = dataset_titles(url)
+    dataset = c1.selectbox("Partner dataset", names, index=default, key="nr_dataset",
+                           bind="query-params", format_func=lambda n: titles.get(n, n))
     cats = _categories(url, dataset)
     located = cats[cats["located"] > 0]
     if located.empty:
-        st.warning(f"No record of '{dataset}' has coordinates: near-repeat needs them.")
+        st.warning(f"No record of {md(titles.get(dataset, dataset))} has coordinates: "
+                   "near-repeat needs them.")
         return
     labels = [f"{r.category} ({r.located:,} located)" for r in located.itertuples()]
-    pick = c2.selectbox("Category", labels, key="nr_category")
+    pick = c2.selectbox("Category", labels, key="nr_category", bind="query-params")
     category = located["category"].iloc[labels.index(pick)]
     c3, c4, c5, c6 = st.columns(4)
-    preset = c3.selectbox("Bands", list(BAND_PRESETS), key="nr_bands")
-    distance = c4.selectbox("Distance", ["manhattan", "euclidean"], key="nr_distance",
+    preset = c3.selectbox("Bands", list(BAND_PRESETS), key="nr_bands", bind="query-params")
+    distance = c4.selectbox("Distance", ["manhattan", "euclidean"], key="nr_distance", bind="query-params",
                             help="Manhattan (along a street grid) as Ratcliffe's Near Repeat "
                                  "Calculator; Euclidean is straight-line.")
-    perms = c5.selectbox("Shuffles", [99, 999], index=1, key="nr_perms",
+    perms = c5.selectbox("Shuffles", [99, 999], index=1, key="nr_perms", bind="query-params",
                          help="More shuffles give finer p-values: the smallest possible is "
                               "1 / (shuffles + 1).")
-    seed = c6.number_input("Seed", 0, 2**31 - 1, 1964, key="nr_seed",
+    seed = c6.number_input("Seed", 0, 2**31 - 1, 1964, key="nr_seed", bind="query-params",
                            help="The same seed gives the same result.")
     space, time = BAND_PRESETS[preset]
     res, summary, refused = _knox(url, dataset, category, space, time, distance, int(perms),
@@ -112,7 +118,7 @@ def crime_series_page(url: str) -> None:
         with st.expander("Every significant cell in words"):
             st.markdown("\n".join(f"- {line}" for line in cells))
     table = res.table()
-    stamp = [f"CSP Dash near-repeat analysis: {dataset}, {category}",
+    stamp = [f"CSP Dash near-repeat analysis: {titles.get(dataset, dataset)}, {category}",
              f"{res.permutations} permutations, seed {res.seed}, {res.distance} distance"]
     table_with_downloads(table, f"near_repeat_{dataset}", stamp=stamp, key="nr_table",
                          shown=table.round({"expected": 1, "ratio": 2, "p": 3}))

@@ -10,21 +10,21 @@ from csp_dash import config
 from csp_dash.analysis.forecast import BORROWED, RANGE_WORDING, ForecastRefused
 from csp_dash.horizon.figures import fan_chart
 from csp_dash.horizon.series import forecast_for
-from csp_dash.ui import tables
+from csp_dash.ui.cache import cached
 from csp_dash.ui.downloads import chart_with_downloads, table_with_downloads
-from csp_dash.ui.state import get_engine
+from csp_dash.ui.state import read_engine
 
 TTL = config.cache_ttl()
 
 
-@st.cache_data(ttl=TTL, show_spinner="Fitting forecasts and backtesting them ...")
+@cached(ttl=TTL, show_spinner="Fitting forecasts and backtesting them ...")
 def _forecast(url: str, kind: str, name: str, layer: str, area: str | None, horizon: int):
     """(forecast, series, refusal message): refusals are cached too, as a plain message."""
     args = {"category": name} if kind == "category" else {"theme": name}
     if area is None:  # every area of a layer adds up to the whole area
         layer = "all"
     try:
-        fc, y = forecast_for(get_engine(url), layer=layer, area=area, horizon=horizon, **args)
+        fc, y = forecast_for(read_engine(url), layer=layer, area=area, horizon=horizon, **args)
     except (ForecastRefused, ValueError) as exc:
         return None, None, str(exc)
     return fc, y, None
@@ -38,8 +38,8 @@ def forecast_tab(url: str, layer: str, area: str | None, place: str,
         st.info("Choose a category or theme in the sidebar to forecast it.")
         return
     c1, c2 = st.columns([3, 1])
-    pick = c1.selectbox("Series to forecast", options, key="forecast_series")
-    horizon = c2.selectbox("Months ahead", [6, 12, 24], index=1, key="forecast_horizon")
+    pick = c1.selectbox("Series to forecast", options, key="forecast_series", bind="query-params")
+    horizon = c2.selectbox("Months ahead", [6, 12, 24], index=1, key="forecast_horizon", bind="query-params")
     kind, name = ("theme", pick.removeprefix("Theme: ")) if pick.startswith("Theme: ") \
         else ("category", pick)
     fc, y, refused = _forecast(url, kind, name, layer, area, int(horizon))
@@ -75,5 +75,7 @@ def forecast_tab(url: str, layer: str, area: str | None, place: str,
         naive = fc.table[fc.table["method"] != fc.method]
         if not naive.empty:
             with st.expander("The other method's forecast"):
-                tables.dataframe(naive.assign(month=naive["month"].dt.strftime("%b %Y"))
-                             .drop(columns=["chosen"]).round(0), hide_index=True)
+                other = naive.drop(columns=["chosen"])
+                table_with_downloads(other, f"forecast {name} by the other method", stamp=stamp,
+                                     shown=other.assign(month=other["month"].dt.strftime("%b %Y"))
+                                     .round(0), key="forecast_other_table")

@@ -5,15 +5,13 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
+from csp_dash import palette
+from csp_dash.ui.charts import month_axis
 from csp_dash.ui.maps import CLASS_COLOURS
 
 WIDTH = 640  # stretched on the page; fixed for PNG/SVG export
-AREA = "#bd0026"
-DISTRICT = "#6b6b6b"
-
-
-def _hex(rgb: tuple[int, int, int]) -> str:
-    return "#{:02x}{:02x}{:02x}".format(*rgb)
+AREA = palette.OWN  # the area picked, as this partnership in comparisons
+DISTRICT = palette.DISTRICT
 
 
 def _title(text: str, subtitle: str = "") -> alt.TitleParams:
@@ -67,7 +65,7 @@ def class_chart(counts: pd.DataFrame, unit_word: str) -> alt.Chart:
     """Units per hotspot class (classes with none are left out)."""
     data = counts[(counts["cells"] > 0) & (counts["class"] != "no pattern")]
     domain = list(data["class"])
-    colours = [_hex(CLASS_COLOURS[c]) for c in domain]
+    colours = [palette.hex_of(CLASS_COLOURS[c]) for c in domain]
     return (
         alt.Chart(data)
         .mark_bar()
@@ -100,7 +98,11 @@ def profile_trend(monthly: pd.DataFrame, measure: str, title: str) -> alt.Chart:
         alt.Chart(monthly)
         .mark_line(point=True)
         .encode(
-            x=alt.X("month:T", title=None, axis=alt.Axis(format="%b %Y", labelAngle=0)),
+            x=alt.X(
+                "month:T",
+                title=None,
+                axis=month_axis(monthly.loc[monthly[measure].notna(), "month"]),
+            ),
             y=alt.Y(f"{measure}:Q", title=y_title),
             color=alt.Color(
                 "place:N",

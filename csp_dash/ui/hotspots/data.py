@@ -1,8 +1,8 @@
 """Cached wrappers for the hotspot page, keyed by the database URL and the filter.
 
 Gi* (and everything else ``analyse`` computes) is cached per filter with st.cache_data; the
-units and spatial weights, which do not depend on the category, with st.cache_resource (a
-libpysal W is large and read-only, so it is shared rather than copied on every hit).
+units and spatial weights, which do not depend on the category, with st.cache_resource (the
+weights are read-only, so they are shared rather than copied on every hit).
 """
 
 from __future__ import annotations
@@ -17,19 +17,20 @@ from csp_dash.hotspots import areas as hotspot_areas
 from csp_dash.hotspots import estate_profile as hotspot_profile
 from csp_dash.hotspots.analysis import Domain, HotspotQuery, HotspotResult
 from csp_dash.ui import cached as data
+from csp_dash.ui.cache import cached
 from csp_dash.ui.maps import simplified_geometry
-from csp_dash.ui.state import get_engine
+from csp_dash.ui.state import get_engine, read_engine
 
 TTL = config.cache_ttl()
 _QUERY_HASH = {HotspotQuery: repr}
 
 
-@st.cache_data(ttl=TTL, show_spinner=False)
+@cached(ttl=TTL, show_spinner=False)
 def map_layers(url: str) -> list[str]:
-    return hotspot_areas.layers_with_geometry(get_engine(url))
+    return hotspot_areas.layers_with_geometry(read_engine(url))
 
 
-@st.cache_data(ttl=TTL, show_spinner=False)
+@cached(ttl=TTL, show_spinner=False)
 def harm_weights(url: str, scheme: str) -> pd.Series:
     return harm.weights(get_engine(url), scheme)
 
@@ -43,40 +44,40 @@ def _domain_key(q: HotspotQuery) -> tuple:
 
 @st.cache_resource(ttl=TTL, show_spinner=False)
 def domain(url: str, key: tuple, _q: HotspotQuery) -> Domain:
-    return hotspots.build_domain(get_engine(url), _q)
+    return hotspots.build_domain(read_engine(url), _q)
 
 
-@st.cache_data(ttl=TTL, show_spinner="Finding hotspots...", hash_funcs=_QUERY_HASH)
+@cached(ttl=TTL, show_spinner="Finding hotspots...", hash_funcs=_QUERY_HASH)
 def analyse(url: str, q: HotspotQuery, scheme: str, weights: tuple) -> HotspotResult:
     w = pd.Series(dict(weights), name="weight")
     return hotspots.analyse(
-        get_engine(url), q, w, domain(url, _domain_key(q), q), data.theme_table(url)
+        read_engine(url), q, w, domain(url, _domain_key(q), q), data.theme_table(url)
     )
 
 
 @st.cache_resource(ttl=TTL, show_spinner=False)
 def layer_geometry(url: str, layer: str) -> tuple[pd.Index, list[dict], tuple]:
     """Simplified polygons of a layer for the map (codes, GeoJSON geometries, bounds)."""
-    gdf = hotspot_areas.area_frame(get_engine(url), layer)
+    gdf = hotspot_areas.area_frame(read_engine(url), layer, district_only=True)
     return gdf.index, simplified_geometry(gdf), tuple(gdf.total_bounds)
 
 
-@st.cache_data(ttl=TTL, show_spinner=False, hash_funcs=_QUERY_HASH)
+@cached(ttl=TTL, show_spinner=False, hash_funcs=_QUERY_HASH)
 def district(url: str, q: HotspotQuery, scheme: str, weights: tuple) -> hotspot_profile.District:
     """The district's monthly counts for the filter: shared by every estate's profile."""
-    return hotspot_profile.district_counts(get_engine(url), analyse(url, q, scheme, weights))
+    return hotspot_profile.district_counts(read_engine(url), analyse(url, q, scheme, weights))
 
 
-@st.cache_data(ttl=TTL, show_spinner=False, hash_funcs=_QUERY_HASH)
+@cached(ttl=TTL, show_spinner=False, hash_funcs=_QUERY_HASH)
 def profile(url: str, q: HotspotQuery, scheme: str, weights: tuple, code: str):
     result = analyse(url, q, scheme, weights)
     w = pd.Series(dict(weights), name="weight")
     return hotspot_profile.estate_profile(
-        get_engine(url), result, code, w, district(url, q, scheme, weights), data.theme_table(url)
+        read_engine(url), result, code, w, district(url, q, scheme, weights), data.theme_table(url)
     )
 
 
-@st.cache_data(ttl=TTL, show_spinner=False, hash_funcs=_QUERY_HASH)
+@cached(ttl=TTL, show_spinner=False, hash_funcs=_QUERY_HASH)
 def appendices(
     url: str, q: HotspotQuery, scheme: str, weights: tuple, categories: tuple[str, ...]
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -84,7 +85,7 @@ def appendices(
     return hotspot_appendix.appendix_tables(analyse(url, q, scheme, weights), list(categories))
 
 
-@st.cache_data(ttl=TTL, show_spinner=False, hash_funcs=_QUERY_HASH)
+@cached(ttl=TTL, show_spinner=False, hash_funcs=_QUERY_HASH)
 def count_matrix(
     url: str, q: HotspotQuery, scheme: str, weights: tuple, categories: tuple[str, ...]
 ) -> pd.DataFrame:

@@ -10,15 +10,16 @@ import streamlit as st
 
 from csp_dash import config
 from csp_dash.district.deprivation import crime_by_decile
+from csp_dash.ui.cache import cached
 from csp_dash.ui.downloads import chart_with_downloads, table_with_downloads
-from csp_dash.ui.state import get_engine
+from csp_dash.ui.state import read_engine
 
 TTL = config.cache_ttl()
 
 
-@st.cache_data(ttl=TTL, show_spinner=False)
+@cached(ttl=TTL, show_spinner=False)
 def _by_decile(url: str, first: date, last: date, categories: tuple[str, ...]) -> pd.DataFrame:
-    return crime_by_decile(get_engine(url), first, last, list(categories))
+    return crime_by_decile(read_engine(url), first, last, list(categories))
 
 
 def chart(table: pd.DataFrame, title: str) -> alt.Chart:

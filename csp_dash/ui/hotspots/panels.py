@@ -17,6 +17,7 @@ from csp_dash.hotspots.stats import GiSettings
 from csp_dash.ui import maps
 from csp_dash.ui.filters import Filters
 from csp_dash.ui.hotspots import data as hotspot_data
+from csp_dash.vocab import sentence_start
 
 PERMUTATIONS = [99, 499, 999, 9999]
 
@@ -59,7 +60,7 @@ def controls(f: Filters, layers: list[str]) -> Controls:
         c[0].segmented_control(
             "Analyse",
             ["areas", "cells"],
-            key="hs_unit",
+            key="hs_unit", bind="query-params",
             default="areas",
             format_func=lambda u: _cap(words) if u == "areas" else "H3 cells",
             help="Areas of the chosen layer, or equal-sized H3 hexagons (a density grid built on "
@@ -69,14 +70,14 @@ def controls(f: Filters, layers: list[str]) -> Controls:
     )
     metrics = list(maps.METRICS)
     metric = c[1].selectbox(
-        "Colour the map by", metrics, key="hs_metric", format_func=maps.METRICS.get
+        "Colour the map by", metrics, key="hs_metric", bind="query-params", format_func=maps.METRICS.get
     )
     scheme = c[2].selectbox(
-        "Harm weights", list(harm.SCHEMES), key="hs_scheme", format_func=harm.SCHEMES.get
+        "Harm weights", list(harm.SCHEMES), key="hs_scheme", bind="query-params", format_func=harm.SCHEMES.get
     )
     basemap = c[3].toggle(
         "Basemap",
-        key="hs_basemap",
+        key="hs_basemap", bind="query-params",
         help="Streets under the map: needs an internet connection (CARTO "
         "Positron, no token). Off, the map works offline.",
     )
@@ -85,7 +86,7 @@ def controls(f: Filters, layers: list[str]) -> Controls:
         kind = m[0].radio(
             "Area weights",
             ["auto", "queen", "distance"],
-            key="hs_weights",
+            key="hs_weights", bind="query-params",
             format_func={
                 "auto": "Automatic",
                 "queen": "Queen contiguity",
@@ -100,38 +101,38 @@ def controls(f: Filters, layers: list[str]) -> Controls:
             20_000,
             0,
             100,
-            key="hs_distance",
+            key="hs_distance", bind="query-params",
             disabled=kind != "distance",
         )
         res = m[1].selectbox(
-            "Cell size", list(RESOLUTIONS), key="hs_res", format_func=RESOLUTIONS.get
+            "Cell size", list(RESOLUTIONS), key="hs_res", bind="query-params", format_func=RESOLUTIONS.get
         )
         ring = m[1].selectbox(
             "Cell neighbours",
             list(RINGS),
-            key="hs_ring",
+            key="hs_ring", bind="query-params",
             format_func=lambda k: f"{k} ring ({RINGS[k]} cells)",
         )
         p_method = m[2].radio(
             "p-values",
             ["normal", "permutation"],
-            key="hs_p",
+            key="hs_p", bind="query-params",
             format_func={"normal": "Normal approximation", "permutation": "Permutation"}.get,
         )
         perms = m[2].selectbox(
             "Permutations",
             PERMUTATIONS,
             index=2,
-            key="hs_perms",
+            key="hs_perms", bind="query-params",
             disabled=p_method != "permutation",
         )
         seed = m[2].number_input(
-            "Random seed", 0, 2**31 - 1, 12345, key="hs_seed", disabled=p_method != "permutation"
+            "Random seed", 0, 2**31 - 1, 12345, key="hs_seed", bind="query-params", disabled=p_method != "permutation"
         )
         sub = m[1].radio(
             "Sub-periods for classes",
             list(SUB_PERIODS),
-            key="hs_sub",
+            key="hs_sub", bind="query-params",
             format_func=lambda s: SUB_PERIODS[s].capitalize(),
             horizontal=True,
         )
@@ -175,7 +176,7 @@ def headline(result: HotspotResult) -> None:
     t = result.table
     words = result.unit_word
     st.markdown(
-        f"**{result.label.capitalize()}**, {label(result.query.current)}, compared with "
+        f"**{sentence_start(result.label)}**, {label(result.query.current)}, compared with "
         f"{label(result.previous)} ({result.comparison})."
     )
     c = st.columns(4)
@@ -223,7 +224,8 @@ def headline(result: HotspotResult) -> None:
 def method_panel(result: HotspotResult) -> None:
     with st.container(border=True):
         st.markdown(
-            "**How hotspots are found.** Getis-Ord Gi* (esda `G_Local`, star=True) on the "
+            "**How hotspots are found.** Getis-Ord Gi* (each unit counted with its neighbours; "
+            "tested against PySAL esda's `G_Local`, star=True) on the "
             f"{result.label} count of each unit."
         )
         st.markdown(

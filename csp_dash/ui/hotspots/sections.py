@@ -7,24 +7,25 @@ import json
 import pandas as pd
 import streamlit as st
 
-from csp_dash import export, harm
+from csp_dash import harm
 from csp_dash.analysis.periods import label
 from csp_dash.hotspots import appendix as hotspot_appendix
 from csp_dash.hotspots.analysis import HotspotQuery, HotspotResult
 from csp_dash.hotspots.appendix import NOT_FOR_PUBLIC, appendix_stamp
-from csp_dash.ui import auth, tables
+from csp_dash.ui import auth
 from csp_dash.ui.downloads import (
-    CSV_MIME,
-    XLSX_MIME,
     chart_downloads,
-    file_stem,
+    screen_formats,
+    table_downloads,
     table_with_downloads,
 )
 from csp_dash.ui.hotspots import charts as hotspot_charts
 from csp_dash.ui.hotspots import data as hotspot_data
+from csp_dash.vocab import sentence_start
 
 _PCT = st.column_config.NumberColumn(format="%+.1f%%")
 _Z = st.column_config.NumberColumn(format="%+.2f")
+_APPENDIX_COLUMNS = {"Change %": _PCT, "Poisson z": _Z}
 _P = st.column_config.NumberColumn(format="%.4f")
 _RATE = st.column_config.NumberColumn(format="%.1f")
 _WHOLE = st.column_config.NumberColumn(format="localized")
@@ -65,7 +66,7 @@ def ranked_table(result: HotspotResult, harm_stamp: str) -> None:
         cols.pop("rate")
     t["harm"] = t["harm"].round(1)
     shown = t[list(cols)].rename(columns=cols)
-    st.markdown(f"**{word.capitalize()} ranked by count** ({len(t):,}); hover the map for one.")
+    st.markdown(f"**{sentence_start(word)} ranked by count** ({len(t):,}); hover the map for one.")
     table_with_downloads(
         shown,
         f"hotspots {result.label} {word} {label(result.query.current)}",
@@ -105,7 +106,7 @@ def classes_section(result: HotspotResult) -> None:
     else:
         st.info(f"None of the {result.unit_word} shows a pattern over the sub-periods.")
     shown = cr.counts.rename(
-        columns={"class": "Class", "cells": result.unit_word.capitalize(), "share": "Share"}
+        columns={"class": "Class", "cells": sentence_start(result.unit_word), "share": "Share"}
     )
     table_with_downloads(
         shown,
@@ -153,7 +154,7 @@ def profile_section(
         st.session_state["hs_area"] = default if default in codes else busiest
     word = result.unit_word[:-1] if result.unit_word.endswith("s") else "area"
     code = st.selectbox(
-        f"Profile of the {word}", codes, key="hs_area", format_func=lambda c: str(names[c])
+        f"Profile of the {word}", codes, key="hs_area", bind="query-params", format_func=lambda c: str(names[c])
     )
     prof = hotspot_data.profile(url, q, scheme, weights, code)
     s, a, d = prof.summary, prof.summary["area"], prof.summary["district"]
@@ -271,49 +272,29 @@ def appendix_section(
         f"**{titles[0]}** and **{titles[1]}**: counts for {period} and "
         f"{label(result.previous)}, the change with its Poisson significance, and rates."
     )
+    show = st.toggle("Show the appendix tables on screen", key="hs_show_appendix",
+                     bind="query-params")
+    appendices = hotspot_data.appendices(url, q, scheme, weights, categories) if show else None
     for i, title in enumerate(titles):
+        stamp = appendix_stamp(result, title, harm_stamp)
+        if appendices is not None:  # the table on screen, its buttons under it
+            st.markdown(f"**{title}**")
+            table_with_downloads(appendices[i], f"{title} {period}", stamp=stamp,
+                                 key=f"dl_hs_app{i}", height=300, column_config=_APPENDIX_COLUMNS)
+            continue
         st.caption(title)
         # Built when clicked: a rerun never pays for thousands of rows it may not show.
         _lazy_downloads(
             lambda i=i: hotspot_appendix.appendix_tables(result, list(categories))[i],
             f"{title} {period}",
-            appendix_stamp(result, title, harm_stamp),
+            stamp,
             f"dl_hs_app{i}",
         )
-    if st.toggle("Show the appendix tables on screen", key="hs_show_appendix"):
-        appendices = hotspot_data.appendices(url, q, scheme, weights, categories)
-        for title, table in zip(titles, appendices, strict=True):
-            st.markdown(f"**{title}**")
-            tables.dataframe(table, hide_index=True, width="stretch", height=300,
-                         column_config={"Change %": _PCT, "Poisson z": _Z})  # fmt: skip
 
 
 def _lazy_downloads(make, name: str, stamp: list[str], key: str) -> None:
     """CSV and XLSX buttons whose table is made only when clicked."""
-    stem = file_stem(name)
-    with st.container(horizontal=True, gap="small"):
-        st.download_button(
-            "CSV",
-            data=auth.audited(lambda: export.to_csv_bytes(make(), stamp=stamp), f"{stem}.csv",
-                              stamp),
-            file_name=f"{stem}.csv",
-            mime=CSV_MIME,
-            key=f"{key}_csv",
-            icon=":material/download:",
-            on_click="ignore",
-            type="tertiary",
-        )
-        st.download_button(
-            "XLSX",
-            data=auth.audited(lambda: export.to_xlsx_bytes(make(), sheet=name[:31], stamp=stamp),
-                              f"{stem}.xlsx", stamp),
-            file_name=f"{stem}.xlsx",
-            mime=XLSX_MIME,
-            key=f"{key}_xlsx",
-            icon=":material/download:",
-            on_click="ignore",
-            type="tertiary",
-        )
+    table_downloads(make, name, stamp=stamp, key=key, formats=screen_formats(_APPENDIX_COLUMNS))
 
 
 @st.cache_data(ttl=600, show_spinner=False, max_entries=500)

@@ -11,7 +11,7 @@ import streamlit as st
 from csp_dash.plan.charts import measure_chart
 from csp_dash.plan.review import measure_title, status_line
 from csp_dash.plan.status import MeasureRow
-from csp_dash.ui import tables
+from csp_dash.ui.downloads import table_with_downloads
 from csp_dash.ui.plan import data
 
 TREND_ICON = {"improving": ":material/trending_down:", "worsening": ":material/warning:",
@@ -73,7 +73,8 @@ def plan_section(url: str) -> None:
             st.markdown(f"**Objective:** {plain(o['name'])}")
             acts = f["actions"][f["actions"]["objective_id"] == o["objective_id"]]
             if len(acts):
-                tables.dataframe(actions_table(acts), hide_index=True, width="stretch")
+                table_with_downloads(actions_table(acts), f"actions: {o['name']}",
+                                     key=f"dl_plan_actions_{o['objective_id']}")
             for r in (r for r in rows if r.priority == p and r.objective == o["name"]):
                 measure_block(r, cal, key=f"plan_chart_{r.measure_id}")
 
@@ -106,10 +107,10 @@ def calendar_section(url: str) -> None:
     if cal.empty:
         st.caption("No campaign weeks, operations or orders are entered yet.")
         return
-    tables.dataframe(pd.DataFrame({
+    table_with_downloads(pd.DataFrame({
         "Start": [_day(d) for d in cal["start"]], "End": [_day(d) for d in cal["end"]],
         "Entry": cal["label"], "Kind": cal["kind"], "Charts it marks": cal["scope"],
         "Owner": cal["owner"].fillna(""),
-    }), hide_index=True, width="stretch")
+    }), "partnership calendar", key="dl_plan_calendar")
     st.caption("Each entry is marked on the Crime trends charts of the series it names "
                "(\"all\": every chart).")

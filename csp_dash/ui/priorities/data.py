@@ -12,7 +12,6 @@ import json
 from datetime import date
 
 import pandas as pd
-import streamlit as st
 
 from csp_dash import config, harm
 from csp_dash.analysis.scoring import ScoringModel
@@ -23,12 +22,13 @@ from csp_dash.priorities.proposals import Proposals, partner_datasets, propose_f
 from csp_dash.priorities.table import evidence_grid, ranked_table, working_scores
 from csp_dash.priorities.workshop.results import WorkshopResults, workshop_results
 from csp_dash.priorities.workshop.submissions import workshop_version
-from csp_dash.ui.state import get_engine
+from csp_dash.ui.cache import cached
+from csp_dash.ui.state import get_engine, read_engine
 
 TTL = config.cache_ttl()
 
 
-@st.cache_data(ttl=TTL, show_spinner=False)
+@cached(ttl=TTL, show_spinner=False)
 def _proposals(
     url: str,
     links: tuple,
@@ -47,7 +47,7 @@ def _proposals(
     )
     model = ScoringModel.from_dict(json.loads(model_json))
     return propose_from_data(
-        get_engine(url),
+        read_engine(url),
         cands,
         end,
         layer=layer,
@@ -110,7 +110,7 @@ def proposals(
     )
 
 
-@st.cache_data(ttl=TTL, show_spinner=False, max_entries=64)
+@cached(ttl=TTL, show_spinner=False, max_entries=64)
 def _ranked(
     key: tuple, candidates: pd.DataFrame, grid: pd.DataFrame
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -121,7 +121,7 @@ def _ranked(
     return ranked_table(candidates, props, grid, model), source
 
 
-@st.cache_data(ttl=TTL, show_spinner=False, max_entries=32)
+@cached(ttl=TTL, show_spinner=False, max_entries=32)
 def _results(url: str, workshop_id: str, unit: str, version: tuple) -> WorkshopResults:
     return workshop_results(get_engine(url), workshop_id, unit=unit)
 
@@ -131,16 +131,16 @@ def results(url: str, workshop_id: str, unit: str = "participant") -> WorkshopRe
     return _results(url, workshop_id, unit, workshop_version(get_engine(url), workshop_id))
 
 
-@st.cache_data(ttl=TTL, show_spinner=False)
+@cached(ttl=TTL, show_spinner=False)
 def datasets(url: str) -> list[str]:
     """Partner datasets in the cube (for data links)."""
-    return partner_datasets(get_engine(url))
+    return partner_datasets(read_engine(url))
 
 
-@st.cache_data(ttl=TTL, show_spinner=False)
+@cached(ttl=TTL, show_spinner=False)
 def concern_tables(url: str, survey_id: str, model_json: str) -> tuple[pd.DataFrame, pd.DataFrame]:
     model = ScoringModel.from_dict(json.loads(model_json))
-    engine = get_engine(url)
+    engine = read_engine(url)
     return concern_by_theme(engine, survey_id, model), concern_by_area(engine, survey_id, model)
 
 

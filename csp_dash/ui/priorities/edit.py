@@ -20,8 +20,9 @@ from csp_dash.priorities.candidates import (
 )
 from csp_dash.priorities.models import reset_model, save_model, set_analyst_scores
 from csp_dash.priorities.workshop.sessions import DIMENSION_HELP
-from csp_dash.ui import auth, tables
+from csp_dash.ui import auth
 from csp_dash.ui import cached as data
+from csp_dash.ui.downloads import table_with_downloads
 from csp_dash.ui.priorities.data import datasets
 from csp_dash.ui.state import db_url, engine
 
@@ -77,17 +78,13 @@ def candidates_editor() -> None:
     cands = list_candidates(engine(), include_retired=True)
     options = _series_options()
     shown = cands.assign(status=cands["active"].map({True: "active", False: "retired"}))
-    tables.dataframe(
-        shown[["name", "kind", "link", "status", "description"]],
-        hide_index=True,
-        width="stretch",
-        column_config={
-            "name": "Candidate priority",
-            "kind": "Kind",
-            "link": "Data series",
-            "status": "Status",
-            "description": "Description",
-        },
+    # Named here, not in column_config, so the download carries the same headers.
+    table_with_downloads(
+        shown[["name", "kind", "link", "status", "description"]].rename(columns={
+            "name": "Candidate priority", "kind": "Kind", "link": "Data series",
+            "status": "Status", "description": "Description"}),
+        "candidate priorities",
+        key="dl_pc_candidates",
     )
     st.caption(
         "One candidate per theme is added automatically. Add issues that cut across "

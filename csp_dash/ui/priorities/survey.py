@@ -13,10 +13,11 @@ from csp_dash.db.queries import area_options, cube_layers
 from csp_dash.ingest.errors import IngestError
 from csp_dash.ingest.survey import ingest_survey, list_surveys
 from csp_dash.priorities.concern import FEW_ANSWERS
-from csp_dash.ui import auth, tables
-from csp_dash.ui.downloads import chart_downloads, table_downloads
+from csp_dash.ui import auth
+from csp_dash.ui.downloads import chart_downloads, table_downloads, table_with_downloads
 from csp_dash.ui.priorities.data import concern_tables
 from csp_dash.ui.state import data_changed, engine
+from csp_dash.vocab import layer_label
 
 
 def survey_picker(url: str) -> str | None:
@@ -95,17 +96,17 @@ def concern_section(url: str, survey_id: str | None, model: ScoringModel) -> Non
         .sort_values("Concern score", ascending=False)
     )
     st.subheader("By theme")
-    tables.dataframe(
+    stamp = [f"Public concern from the consultation survey '{survey_id}' (CSP Dash)"]
+    table_with_downloads(
         theme_table,
-        hide_index=True,
-        width="stretch",
+        "public concern by theme",
+        stamp=stamp,
+        key="dl_concern_theme",
         column_config={
             "Concern score": st.column_config.NumberColumn(format="%.2f"),
             "Mean answer": st.column_config.NumberColumn(format="%.2f"),
         },
     )
-    stamp = [f"Public concern from the consultation survey '{survey_id}' (CSP Dash)"]
-    table_downloads(theme_table, "public concern by theme", stamp=stamp, key="dl_concern_theme")
     layer = info["layer"]
     if by_area.empty or not layer:
         return
@@ -157,6 +158,7 @@ def survey_upload() -> None:
             "Respondents' areas are",
             layers,
             key="sv_layer",
+            format_func=layer_label,
             index=layers.index("estate") if "estate" in layers else 0,
         )
         name = st.text_input(

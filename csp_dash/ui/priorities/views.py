@@ -12,8 +12,7 @@ from csp_dash import harm
 from csp_dash.analysis.scoring import FORMULA_MARKDOWN, ScoringModel
 from csp_dash.priorities.charts import MATRIX_COLUMNS, matrix_frame, risk_matrix
 from csp_dash.priorities.table import dimension_table, display_table
-from csp_dash.ui import tables
-from csp_dash.ui.downloads import chart_downloads, table_downloads
+from csp_dash.ui.downloads import chart_downloads, table_with_downloads
 from csp_dash.ui.text import md
 
 TABLE_COLUMNS = {
@@ -102,10 +101,9 @@ def ranked_section(bundle: dict, scheme: str, stamp: list[str]) -> None:
     matrix_section(ranked, model, "Risk matrix", "pr")
     st.subheader("Ranked candidates, with the evidence behind each score")
     table = display_table(ranked)
-    tables.dataframe(table, hide_index=True, width="stretch", column_config=TABLE_COLUMNS)
-    table_downloads(table, "priorities ranked", stamp=stamp, key="dl_pr_ranked")
+    table_with_downloads(table, "priorities ranked", stamp=stamp, key="dl_pr_ranked",
+                         column_config=TABLE_COLUMNS)
     with st.expander("Every dimension's score"):
         dims = dimension_table(ranked)
-        tables.dataframe(dims, hide_index=True, width="stretch")
-        table_downloads(dims, "priority dimension scores", stamp=stamp, key="dl_pr_dims")
+        table_with_downloads(dims, "priority dimension scores", stamp=stamp, key="dl_pr_dims")
     formula(model)

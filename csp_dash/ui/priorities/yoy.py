@@ -7,8 +7,8 @@ import streamlit as st
 
 from csp_dash.ingest.errors import IngestError
 from csp_dash.priorities.agreed import agreed_years, import_agreed_list, year_on_year
-from csp_dash.ui import auth, tables
-from csp_dash.ui.downloads import table_downloads
+from csp_dash.ui import auth
+from csp_dash.ui.downloads import table_with_downloads
 from csp_dash.ui.state import engine
 
 STATUS_ICON = {"new": "new", "dropped": "dropped", "same": "= same"}
@@ -55,8 +55,7 @@ def yoy_section(year: int | None = None, key: str = "yoy") -> None:
     if last is None:
         st.caption(f"No list before {chosen} to compare with: the {chosen} list as agreed.")
         table = movement_table(moves, chosen).drop(columns=["Last rank", "Movement"])
-        tables.dataframe(table, hide_index=True, width="stretch")
-        table_downloads(
+        table_with_downloads(
             table,
             f"agreed priorities {chosen}",
             key=f"{key}_dl",
@@ -73,9 +72,9 @@ def yoy_section(year: int | None = None, key: str = "yoy") -> None:
     ):
         col.metric(label, int(counts.get(status, 0)), border=True)
     table = movement_table(moves, chosen)
-    tables.dataframe(table, hide_index=True, width="stretch")
     stamp = [f"Agreed priorities {chosen} against {last if last else 'no earlier list'} (CSP Dash)"]
-    table_downloads(table, f"agreed priorities {chosen} year on year", stamp=stamp, key=f"{key}_dl")
+    table_with_downloads(table, f"agreed priorities {chosen} year on year", stamp=stamp,
+                         key=f"{key}_dl")
 
 
 def agreed_upload() -> None:

@@ -5,12 +5,15 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from csp_dash import export
+from csp_dash.disclosure.release import hidden_label, threshold
 from csp_dash.report.access import allowed_editions
 from csp_dash.report.assessment import build_assessment
 from csp_dash.report.cli import render
-from csp_dash.report.model import PARTNERS, Figure, Narrative, Paragraph, Report, Table
+from csp_dash.report.model import PARTNERS, Figure, Narrative, Paragraph, Report, Section, Table
 from csp_dash.report.narrative import revert, save_edit
-from csp_dash.ui import auth, tables
+from csp_dash.ui import auth
+from csp_dash.ui.downloads import table_with_downloads
 from csp_dash.ui.state import demo_label, engine
 
 EDITION_LABELS = {"public": "Public", PARTNERS: "Partners"}
@@ -83,16 +86,34 @@ def _narrative(url: str, report: Report, block: Narrative, who: str) -> None:
                if block.edited and block.edited_at else "Drafted from the data")
 
 
+def table_frame(block: Table) -> pd.DataFrame:
+    """A report table as numbers for its download: the report's cells are display text
+    ("1,234", "+4.1%"); a hidden cell (public edition) is empty and named in a Hidden column."""
+    out = export.split_hidden(pd.DataFrame(block.rows, columns=block.columns),
+                              hidden_label(threshold()))
+    first = out.columns[0]  # row labels stay text, unless they are ranks
+    if out[first].astype(str).str.fullmatch(r"\d+").all():
+        out[first] = out[first].astype(int)
+    return out if out["Hidden"].astype(bool).any() else out.drop(columns=["Hidden"])
+
+
+def _table(report: Report, sec: Section, i: int, block: Table) -> None:
+    st.caption(block.caption)
+    name = block.caption if block.caption.startswith(sec.title) else f"{sec.title}: {block.caption}"
+    table_with_downloads(table_frame(block), name, stamp=[f"{report.title}, {report.period_label}",
+                                                          report.marking],
+                         key=f"dl_rep_{sec.key}_{i}",
+                         shown=pd.DataFrame(block.rows, columns=block.columns))
+
+
 def preview(url: str, report: Report, who: str) -> None:
     for sec in report.sections:
         with st.expander(sec.title, expanded=sec.key in ("headlines", "cover")):
-            for block in sec.blocks:
+            for i, block in enumerate(sec.blocks):
                 if isinstance(block, Narrative):
                     _narrative(url, report, block, who)
                 elif isinstance(block, Table):
-                    st.caption(block.caption)
-                    tables.dataframe(pd.DataFrame(block.rows, columns=block.columns),
-                                 hide_index=True)
+                    _table(report, sec, i, block)
                     if block.note:
                         st.caption(block.note)
                 elif isinstance(block, Figure):

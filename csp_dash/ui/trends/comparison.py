@@ -57,10 +57,11 @@ def comparison_tab(ctx: TrendContext) -> None:
         st.session_state["cmp_areas"] = names
     st.session_state["cmp_areas"] = [a for a in st.session_state["cmp_areas"] if a in names]
     c1, c2 = st.columns([3, 2])
-    picked = c1.multiselect("Compare with", names, key="cmp_areas")
+    picked = c1.multiselect("Compare with", names, key="cmp_areas", bind="query-params")
     st.session_state.setdefault("cmp_measure", "rate")
     measure = c2.segmented_control(
-        "Show as", list(MEASURES), format_func=MEASURES.get, key="cmp_measure", required=True
+        "Show as", list(MEASURES), format_func=MEASURES.get, key="cmp_measure", required=True,
+        bind="query-params",
     )
     if not picked:
         st.info("Choose at least one area to compare with.")

@@ -15,53 +15,54 @@ from csp_dash.trends import queries as trends_queries
 from csp_dash.trends.queries import Population
 from csp_dash.trends.view import monthly_by_category
 from csp_dash.ui import cached as data
+from csp_dash.ui.cache import cached
 from csp_dash.ui.filters import Filters, area_label
-from csp_dash.ui.state import get_engine
+from csp_dash.ui.state import get_engine, read_engine
 
 TTL = config.cache_ttl()
 
 
-@st.cache_data(ttl=TTL, show_spinner=False)
+@cached(ttl=TTL, show_spinner=False)
 def loaded_months(url: str) -> list[date]:
-    return trends_queries.loaded_months(get_engine(url))
+    return trends_queries.loaded_months(read_engine(url))
 
 
-@st.cache_data(ttl=TTL, show_spinner=False)
+@cached(ttl=TTL, show_spinner=False)
 def population(url: str, layer: str, area: str | None) -> Population:
-    return trends_queries.area_population(get_engine(url), layer, area)
+    return trends_queries.area_population(read_engine(url), layer, area)
 
 
-@st.cache_data(ttl=TTL, show_spinner=False)
+@cached(ttl=TTL, show_spinner=False)
 def directions(url: str) -> dict[str, str]:
     return trends_queries.directions(get_engine(url))
 
 
-@st.cache_data(ttl=TTL, show_spinner=False)
+@cached(ttl=TTL, show_spinner=False)
 def declared_events(url: str, scopes: tuple[str, ...] | None) -> pd.DataFrame:
     return events_mod.list_events(get_engine(url), list(scopes) if scopes is not None else None)
 
 
-@st.cache_data(ttl=TTL, show_spinner=False)
+@cached(ttl=TTL, show_spinner=False)
 def harm_weights(url: str, scheme: str) -> tuple[pd.Series, list[str]]:
     eng = get_engine(url)
     return harm.weights(eng, scheme), harm.edited_categories(eng, scheme)
 
 
-@st.cache_data(ttl=TTL, show_spinner=False)
+@cached(ttl=TTL, show_spinner=False)
 def comparison_areas(url: str) -> pd.DataFrame:
-    return trends_compare.comparison_areas(get_engine(url))
+    return trends_compare.comparison_areas(read_engine(url))
 
 
-@st.cache_data(ttl=TTL, show_spinner=False)
+@cached(ttl=TTL, show_spinner=False)
 def comparison_categories(url: str) -> pd.DataFrame:
-    return trends_compare.comparison_categories(get_engine(url))
+    return trends_compare.comparison_categories(read_engine(url))
 
 
-@st.cache_data(ttl=TTL, show_spinner=False)
+@cached(ttl=TTL, show_spinner=False)
 def comparison_periods(
     url: str, areas: tuple[str, ...], categories: tuple[str, ...]
 ) -> pd.DataFrame:
-    return trends_compare.comparison_periods(get_engine(url), areas, categories)
+    return trends_compare.comparison_periods(read_engine(url), areas, categories)
 
 
 @dataclass(frozen=True)

@@ -152,8 +152,10 @@ def trend_tab(ctx: TrendContext, measure: str, weights: pd.Series | None, harm_n
         subtitle=_subtitle(ctx.place, harm_note if used == "harm" else ""),
     )
     chart_with_downloads(chart, f"trend {label}", key="dl_trend_chart", shown=panels)
+    if frame["rolling_12"].isna().all():
+        st.caption("No rolling 12-month total: it needs 12 months in a row loaded.")
     _default("tr_split", False)
-    if st.toggle("Split by category", key="tr_split") and len(ctx.categories) > 1:
+    if st.toggle("Split by category", key="tr_split", bind="query-params") and len(ctx.categories) > 1:
         wide = ctx.wide(f.start, f.end)
         if used != "count":
             wide = wide.apply(
@@ -217,7 +219,7 @@ def yoy_tab(ctx: TrendContext, latest: pd.DataFrame) -> None:
     end = st.columns([1, 2])[0].selectbox(
         "Compare the year ending",
         options,
-        key="tr_year_end",
+        key="tr_year_end", bind="query-params",
         format_func=lambda m: f"{m:%b %Y}",
         help="Financial years end in March; any month can end a year.",
     )
@@ -238,7 +240,7 @@ def spc_tab(ctx: TrendContext, measure: str, weights: pd.Series | None, harm_not
     _default("spc_series", ALL_SELECTED)
     if st.session_state["spc_series"] not in [ALL_SELECTED, *ctx.categories]:
         st.session_state["spc_series"] = ALL_SELECTED
-    pick = c1.selectbox("Series", [ALL_SELECTED, *ctx.categories], key="spc_series")
+    pick = c1.selectbox("Series", [ALL_SELECTED, *ctx.categories], key="spc_series", bind="query-params")
     cats = ctx.categories if pick == ALL_SELECTED else [pick]
     series, label, used = series_for(ctx, measure, weights, f.start, f.end, cats)
     series = series.dropna()  # a month with no data loaded is left out, not counted as zero
@@ -251,19 +253,19 @@ def spc_tab(ctx: TrendContext, measure: str, weights: pd.Series | None, harm_not
         min_value=0,
         max_value=len(series),
         step=1,
-        key="spc_base",
+        key="spc_base", bind="query-params",
         help="Fix the mean and limits to the first N points of each segment",
     )
     _default("spc_screen", False)
     screen = c3.toggle(
         "Moving-range screen",
-        key="spc_screen",
+        key="spc_screen", bind="query-params",
         help="Leave out moving ranges above 3.267 × the mean before the limits",
     )
     _default("spc_rebase", False)
     rebase = st.checkbox(
         "Rebase at declared events (recording changes and rebases)",
-        key="spc_rebase",
+        key="spc_rebase", bind="query-params",
         help="Never automatic: tick to start new limits at each declared event below.",
     )
     at = rebase_months(ctx.events, series.index) if rebase else []
@@ -325,7 +327,7 @@ def seasonal_tab(ctx: TrendContext, measure: str, weights: pd.Series | None) -> 
         if st.checkbox(
             "Estimate the missing months by straight-line interpolation, for this "
             "decomposition only",
-            key="stl_fill",
+            key="stl_fill", bind="query-params",
         ):
             series, filled = fill_gaps(series)
             reason = decompose_reason(series)
@@ -356,7 +358,7 @@ def seasonal_tab(ctx: TrendContext, measure: str, weights: pd.Series | None) -> 
     with st.expander("Components"):
         table_with_downloads(table, "seasonal components", stamp=ctx.stamp(), key="dl_stl_table")
     st.caption(
-        "STL (statsmodels, period 12, robust) over the period chosen in the sidebar. "
+        "STL (period 12, robust; as statsmodels computes it) over the period chosen in the sidebar. "
         f"Needs at least {MIN_MONTHS} consecutive months. Measure: "
         f"{MEASURES.get(measure, measure).lower()}."
     )

@@ -11,12 +11,13 @@ from csp_dash.priorities.agreed import AgreedItem, agreed_list, record_agreed_li
 from csp_dash.priorities.workshop.onepage import ranking_with_volume
 from csp_dash.priorities.workshop.results import WorkshopResults, ranking_table, summary_display
 from csp_dash.priorities.workshop.sessions import Workshop, get_workshop, set_status
-from csp_dash.ui import auth, tables
-from csp_dash.ui.downloads import table_downloads
+from csp_dash.ui import auth
+from csp_dash.ui.downloads import table_downloads, table_with_downloads
 from csp_dash.ui.priorities.data import results
 from csp_dash.ui.priorities.views import TABLE_COLUMNS, formula, matrix_section
 from csp_dash.ui.state import db_url, engine
 from csp_dash.ui.text import md
+from csp_dash.ui.workshop import room
 from csp_dash.ui.workshop.links import participant_link, qr_png
 from csp_dash.ui.workshop.setup import choose_workshop
 
@@ -32,9 +33,11 @@ def header(ws: Workshop) -> None:
         st.caption(f"Evidence frozen at opening: {md(ws.evidence_note)}")
     if ws.is_open:
         participant_panel(ws.workshop_id)
-    c1, c2 = st.columns(2)
+    c1, c2, c3 = st.columns(3)
     if c1.button("All workshops", key="wf_back", icon=":material/arrow_back:", type="tertiary"):
         choose_workshop(None)
+    with c3:
+        room.enter_button()
     if not ws.is_open and c2.button(
         "Reopen for scoring", key="wf_reopen", icon=":material/lock_open:", type="tertiary"
     ):
@@ -60,7 +63,7 @@ def participant_panel(workshop_id: str) -> None:
     c2.image(qr_png(link), caption="Scan to score", width=180)
 
 
-def _disagreement(res: WorkshopResults) -> None:
+def _disagreement(res: WorkshopResults, ws: Workshop) -> None:
     dis = res.disagreement.head(8)
     if dis.empty:
         st.caption("Disagreement shows once two partners have scored the same candidate.")
@@ -76,7 +79,9 @@ def _disagreement(res: WorkshopResults) -> None:
             "Highest": dis["max"],
         }
     )
-    tables.dataframe(table, hide_index=True, width="stretch")
+    stamp = [f"{ws.title} ({ws.year}): workshop results (CSP Dash)"]
+    table_with_downloads(table, f"{ws.title} where partners disagree", stamp=stamp,
+                         key="dl_wf_disagree")
     top = set(dis["name"].head(3))
     notes = res.comments[res.comments["candidate"].isin(top)]
     if not notes.empty:
@@ -84,7 +89,8 @@ def _disagreement(res: WorkshopResults) -> None:
         # Plain table cells: a comment is never Markdown (no live links, no remote images).
         said = pd.DataFrame({"Candidate priority": notes["candidate"], "Partner": notes["name"],
                              "Organisation": notes["organisation"], "Comment": notes["comment"]})
-        tables.dataframe(said, hide_index=True, width="stretch")
+        table_with_downloads(said, f"{ws.title} what partners said", key="dl_wf_said",
+                             stamp=[*stamp, NAMES_STAMP])
 
 
 def live_results(workshop_id: str) -> None:
@@ -119,36 +125,33 @@ def live_results(workshop_id: str) -> None:
         st.caption(
             f"Updated {datetime.now():%H:%M:%S}" + (f", every {REFRESH}" if ws.is_open else "")
         )
+        stamp = [f"{ws.title} ({ws.year}): workshop results (CSP Dash)", NAMES_STAMP]
         st.subheader("Live ranking")
         table = ranking_table(res)
-        tables.dataframe(table, hide_index=True, width="stretch", column_config=TABLE_COLUMNS)
+        table_with_downloads(table, f"{ws.title} Live ranking", stamp=stamp[:1], key="dl_wf_rank",
+                             column_config=TABLE_COLUMNS)
         st.caption(
             "Partners' medians, with the frozen data and the analyst's draft filling the "
             "dimensions partners have not scored ('Taken from the data')."
         )
         st.subheader("Median and spread by candidate")
         spread = summary_display(res)
-        tables.dataframe(spread, hide_index=True, width="stretch")
+        table_with_downloads(spread, f"{ws.title} Median and spread", stamp=stamp[:1],
+                             key="dl_wf_spread")
         st.subheader("Where partners disagree most")
-        _disagreement(res)
+        _disagreement(res, ws)
         with st.expander("Risk matrix of the live ranking"):
             matrix_section(
                 ranking_with_volume(engine(), res), ws.model, f"Risk matrix: {ws.title}", "wf"
             )
-        st.markdown("**Downloads**")
-        stamp = [f"{ws.title} ({ws.year}): workshop results (CSP Dash)", NAMES_STAMP]
         history = res.history.assign(
             candidate=res.history["candidate"].map(res.candidates.set_index("candidate_id")["name"])
         ).drop(columns=["participant"])
-        for label, frame, key, lines in (
-            ("Live ranking", table, "dl_wf_rank", stamp[:1]),
-            ("Median and spread", spread, "dl_wf_spread", stamp[:1]),
-            ("Every submission (names, scores, comments, times)", history, "dl_wf_hist", stamp),
-        ):
-            c1, c2 = st.columns([2, 3], vertical_alignment="center")
-            c1.caption(label)
-            with c2:
-                table_downloads(frame, f"{ws.title} {label.split(' (')[0]}", stamp=lines, key=key)
+        # Not shown on screen (a table per submission): its buttons only.
+        c1, c2 = st.columns([2, 3], vertical_alignment="center")
+        c1.caption("Every submission (names, scores, comments, times)")
+        with c2:
+            table_downloads(history, f"{ws.title} Every submission", stamp=stamp, key="dl_wf_hist")
 
     _live()
     formula(ws.model)
@@ -160,7 +163,7 @@ def close_form(ws: Workshop, res: WorkshopResults) -> None:
     if not ws.is_open:
         agreed = agreed_list(engine(), ws.year)
         st.success(f"Closed. The agreed list for {ws.year} holds {len(agreed)} priorities.")
-        tables.dataframe(
+        table_with_downloads(
             agreed[["rank", "name", "rationale", "priority_score"]].rename(
                 columns={
                     "rank": "Rank",
@@ -169,8 +172,9 @@ def close_form(ws: Workshop, res: WorkshopResults) -> None:
                     "priority_score": "Live score at closing",
                 }
             ),
-            hide_index=True,
-            width="stretch",
+            f"agreed priorities {ws.year}",
+            stamp=[f"{ws.title} ({ws.year}): the agreed list (CSP Dash)"],
+            key="dl_wf_agreed",
             column_config={"Live score at closing": st.column_config.NumberColumn(format="%.2f")},
         )
         return

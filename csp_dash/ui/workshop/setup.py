@@ -15,7 +15,8 @@ from csp_dash.priorities.workshop.sessions import (
     open_workshop,
 )
 from csp_dash.priorities.workshop.submissions import participants
-from csp_dash.ui import auth, tables
+from csp_dash.ui import auth
+from csp_dash.ui.downloads import table_with_downloads
 from csp_dash.ui.filters import Filters, area_label
 from csp_dash.ui.priorities.data import assessment, snapshot
 from csp_dash.ui.priorities.survey import survey_picker
@@ -119,7 +120,7 @@ def workshop_list() -> None:
         st.caption("No workshops yet.")
         return
     table["participants"] = [len(participants(engine(), w)) for w in table["workshop_id"]]
-    tables.dataframe(
+    table_with_downloads(
         table.rename(
             columns={
                 "workshop_id": "Workshop id",
@@ -131,8 +132,8 @@ def workshop_list() -> None:
                 "participants": "Participants",
             }
         ),
-        hide_index=True,
-        width="stretch",
+        "workshops",
+        key="dl_wo_list",
     )
     labels = {r.workshop_id: f"{r.year}: {r.title} ({r.status})" for r in table.itertuples()}
     c1, c2 = st.columns([4, 1], vertical_alignment="bottom")

@@ -1,0 +1,90 @@
+"""A first page load imports no heavy library it does not use (docs/architecture.md,
+"Performance"): app.py's own imports and the Overview's, in a fresh interpreter."""
+
+from __future__ import annotations
+
+import ast
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+HEAVY = ("geopandas", "statsmodels", "weasyprint", "docx", "scipy", "esda", "libpysal",
+         "openpyxl", "vl_convert", "sklearn")
+# Test-only or tab-only statistics libraries (issue 17's memory budget): no busy page loads
+# them on import; Gi* and the weights are our own (docs/architecture.md, "Performance").
+STATS_LIBRARIES = ("esda", "libpysal", "sklearn", "scipy.stats", "statsmodels", "numba")
+
+
+def _imports(path: Path) -> list[str]:
+    out = []
+    for node in ast.parse(path.read_text()).body:
+        if isinstance(node, ast.ImportFrom) and node.module:
+            out.append(node.module)
+        elif isinstance(node, ast.Import):
+            out.extend(a.name for a in node.names)
+    return out
+
+
+def test_app_and_overview_imports_leave_heavy_libraries_out():
+    modules = _imports(ROOT / "app.py") + _imports(ROOT / "app_pages" / "overview.py")
+    assert "csp_dash.ui.state" in modules  # the chain is read from the files themselves
+    code = ("import sys\n" + "".join(f"import {m}\n" for m in modules)
+            + f"print(sorted(m for m in {HEAVY!r} if m in sys.modules))")
+    r = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True,
+                       env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"}, timeout=300)
+    assert r.returncode == 0, r.stderr[-2000:]
+    assert r.stdout.strip().splitlines()[-1] == "[]"
+
+
+def _loaded(modules: list[str], names: tuple[str, ...]) -> list[str]:
+    code = ("import sys\n" + "".join(f"import {m}\n" for m in modules)
+            + f"print(sorted(m for m in {names!r} if m in sys.modules))")
+    r = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True,
+                       env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"}, timeout=300)
+    assert r.returncode == 0, r.stderr[-2000:]
+    return ast.literal_eval(r.stdout.strip().splitlines()[-1])
+
+
+@pytest.mark.parametrize("page", ["overview", "hotspots", "trends"])
+def test_busy_pages_load_no_statistics_library_on_import(page):
+    modules = _imports(ROOT / "app_pages" / f"{page}.py")
+    if page in ("hotspots", "trends"):  # every UI module of the page, whichever it reaches first
+        modules += [f"csp_dash.ui.{page}.{p.stem}"
+                    for p in sorted((ROOT / "csp_dash" / "ui" / page).glob("[!_]*.py"))]
+    assert _loaded(modules, STATS_LIBRARIES) == []
+
+
+def test_gi_star_forecast_tab_and_trends_stay_free_of_spatial_libraries():
+    # The forecast tab loads statsmodels' ETS and scipy.stats only when a forecast is drawn.
+    modules = [*_imports(ROOT / "app_pages" / "trends.py"), "csp_dash.analysis.gistar",
+               "csp_dash.hotspots.stats", "csp_dash.analysis.forecast"]
+    assert _loaded(modules, ("esda", "libpysal", "sklearn", "numba")) == []
+    assert _loaded(["csp_dash.ui.horizon.forecast_tab"], STATS_LIBRARIES) == []
+
+
+def test_the_statistics_check_sees_an_import():
+    assert _loaded(["scipy.stats"], STATS_LIBRARIES) == ["scipy.stats"]
+
+
+def test_the_check_sees_a_heavy_import():
+    code = "import sys\nimport csp_dash.demo.loader\nprint('geopandas' in sys.modules)"
+    r = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True,
+                       env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"}, timeout=300)
+    assert r.stdout.strip().splitlines()[-1] == "True"
+
+
+def test_trends_and_hotspots_stay_free_of_scipy_and_trends_of_pyproj():
+    # The served memory budget: Gi* is numpy (no scipy.sparse or scipy.special); near-repeat's
+    # scipy.spatial and pyproj load only when near-repeat runs.
+    trends = [*_imports(ROOT / "app_pages" / "trends.py"),
+              *(f"csp_dash.ui.trends.{p.stem}"
+                for p in sorted((ROOT / "csp_dash" / "ui" / "trends").glob("[!_]*.py")))]
+    assert _loaded(trends, ("scipy", "pyproj")) == []
+    hotspots = [*_imports(ROOT / "app_pages" / "hotspots.py"), "csp_dash.analysis.gistar",
+                "csp_dash.hotspots.stats",
+                *(f"csp_dash.ui.hotspots.{p.stem}"
+                  for p in sorted((ROOT / "csp_dash" / "ui" / "hotspots").glob("[!_]*.py")))]
+    assert _loaded(hotspots, ("scipy",)) == []
