@@ -6,6 +6,7 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -38,10 +39,13 @@ def served_app(db_url: str, port: int | None = None, extra_args: tuple[str, ...]
     pytest.importorskip("playwright")
     port = port or free_port()
     env = {**os.environ, **(env or {}), "CSP_DASH_DB_URL": db_url}
+    # Its log goes to a file, never a pipe: a pipe nobody reads fills (64 KB of logged
+    # tracebacks from closed browser tabs) and the server then blocks on its next write.
+    log = tempfile.TemporaryFile()
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.port", str(port),
          "--server.headless", "true", "--server.address", "127.0.0.1", *extra_args],
-        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        env=env, stdout=subprocess.DEVNULL, stderr=log)
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.time() + 90
@@ -53,12 +57,17 @@ def served_app(db_url: str, port: int | None = None, extra_args: tuple[str, ...]
                 time.sleep(0.5)
         else:
             proc.kill()
-            pytest.fail(f"streamlit did not start: {proc.stderr.read().decode()[-2000:]}")
+            log.seek(0)
+            pytest.fail(f"streamlit did not start: {log.read().decode()[-2000:]}")
         yield base
     finally:
         proc.terminate()
-        proc.wait(timeout=20)
-        proc.stderr.close()
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+        log.close()
 
 
 RUN_ENDED_JS = "!document.querySelector('[data-testid=\"stStatusWidget\"]')"

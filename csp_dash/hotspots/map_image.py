@@ -11,6 +11,9 @@ classes, names and the outline (docs/architecture.md, "The hotspot map image").
 from __future__ import annotations
 
 import json
+import math
+import re
+import textwrap
 from dataclasses import dataclass
 from datetime import date
 
@@ -141,9 +144,11 @@ def unloaded_in(result: HotspotResult) -> str:
 
 
 def map_chart(fig: MapFigure, width: int = WIDTH, height: int = HEIGHT,
-              text_scale: float = 1.0) -> alt.VConcatChart:
+              text_scale: float = 1.0, text_width: int | None = None) -> alt.VConcatChart:
     """Areas filled by class with the legend, the outline on top, names over both;
-    ``text_scale`` enlarges every text (a meeting slide is read from the back of a room)."""
+    ``text_scale`` enlarges every text (a meeting slide is read from the back of a room);
+    the subtitle and source line are broken into lines of ``text_width`` px (the map's width)."""
+    text_width = text_width or width
 
     def px(size: float) -> float:
         return round(size * text_scale, 1)
@@ -180,9 +185,8 @@ def map_chart(fig: MapFigure, width: int = WIDTH, height: int = HEIGHT,
     labels = fig.labels
     if len(labels) and (text_scale != 1 or (width, height) != (WIDTH, HEIGHT)):
         # Thinned for the standard size: thin again for this size and type.
-        shapes = [shapely.geometry.shape(f["geometry"]) for f in fig.features if f.get("geometry")]
-        if shapes:
-            bounds = shapely.union_all(shapes).bounds
+        bounds = _bounds(fig)
+        if bounds is not None:
             labels = map_parts.thin_labels(labels, bounds, width, height, px(LABEL_PX))
     if len(labels):
         text = alt.Chart(labels[["name", "lon", "lat"]]).encode(
@@ -193,20 +197,54 @@ def map_chart(fig: MapFigure, width: int = WIDTH, height: int = HEIGHT,
         layers.append(text.mark_text(stroke="white", strokeWidth=3.5, strokeJoin="round",
                                      aria=False, **style))
         layers.append(text.mark_text(color=palette.TEXT, **style))
+    # Vega does not wrap a title: long lines are broken to the map's width (0.5 em a letter).
     title = alt.TitleParams(
-        fig.title, subtitle=fig.subtitle, anchor="start", fontSize=px(16), color=palette.TEXT,
+        fig.title, subtitle=_lines(fig.subtitle, text_width, px(12)), anchor="start", fontSize=px(16),
+        color=palette.TEXT,
         subtitleColor=palette.MUTED_TEXT, subtitleFontSize=px(12),
     )  # fmt: skip
-    drawn = (
-        alt.layer(*layers)
-        .project(type="mercator")
-        .properties(width=width, height=height, title=title)
-    )
+    drawn = alt.layer(*layers).project(type="mercator").properties(width=width, height=height)
     foot = alt.TitleParams(
-        fig.source, orient="bottom", anchor="start", fontSize=px(11), fontWeight="normal",
+        _lines(fig.source, text_width, px(11)), orient="bottom", anchor="start", fontSize=px(11), fontWeight="normal",
         color=palette.MUTED_TEXT,
     )  # fmt: skip
-    return alt.vconcat(drawn).properties(title=foot).configure_view(stroke=None)
+    # The titles go on the concats around the map: on the map's own chart, Vega would place
+    # the legend beyond the end of the longest title line rather than beside the map.
+    # The legend is the map's own (not the concat's), so it sits beside the map rather than
+    # beyond the source line.
+    framed = alt.vconcat(drawn).properties(title=foot).resolve_scale(color="independent")
+    return alt.vconcat(framed).properties(title=title).configure_view(stroke=None)
+
+
+_MONTH = re.compile(r"\b([A-Z][a-z]{2}) (\d{4})\b")
+
+
+def _lines(text: str, width: float, font_px: float) -> list[str]:
+    """The text broken into lines no wider than ``width``; a month ("Jan 2025") is never
+    split across two."""
+    kept = _MONTH.sub("\\1\xa0\\2", text)  # textwrap breaks only at ASCII spaces
+    most = max(int(width / (0.5 * font_px)), 20)
+    return [line.replace("\xa0", " ") for line in textwrap.wrap(kept, most)] or [text]
+
+
+def _bounds(fig: MapFigure) -> tuple | None:
+    shapes = [shapely.geometry.shape(f["geometry"]) for f in fig.features if f.get("geometry")]
+    return shapely.union_all(shapes).bounds if shapes else None
+
+
+def fitted_size(fig: MapFigure, most_width: int, most_height: int) -> tuple[int, int]:
+    """The largest map within most_width x most_height with the areas' own shape (Web
+    Mercator: longitude shrunk by cos(latitude)), so a legend beside it sits next to the map
+    rather than across an empty margin."""
+    bounds = _bounds(fig)
+    if bounds is None:
+        return most_width, most_height
+    minx, miny, maxx, maxy = bounds
+    wide = max(maxx - minx, 1e-9) * math.cos(math.radians((miny + maxy) / 2))
+    aspect = wide / max(maxy - miny, 1e-9)
+    if most_height * aspect <= most_width:
+        return max(int(most_height * aspect), 1), most_height
+    return most_width, max(int(most_width / aspect), 1)
 
 
 def map_svg(fig: MapFigure) -> str:

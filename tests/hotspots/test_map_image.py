@@ -4,6 +4,7 @@ on DuckDB and PostgreSQL: legend, names, the dissolved district outline and the 
 from __future__ import annotations
 
 import io
+import math
 import re
 import xml.etree.ElementTree as ET
 from datetime import date
@@ -70,7 +71,8 @@ def mapped(engine, tmp_path: Path):
 
 def _svg_texts(svg: str) -> list[str]:
     root = ET.fromstring(svg)  # parses: a well-formed SVG document
-    return [t.text or "" for t in root.iter("{http://www.w3.org/2000/svg}text")]
+    # A text of several lines holds one tspan a line.
+    return ["".join(t.itertext()) for t in root.iter("{http://www.w3.org/2000/svg}text")]
 
 
 def test_district_outline_is_its_lsoas_dissolved(mapped):
@@ -233,3 +235,34 @@ def test_a_room_sized_map_thins_its_names_again():
     shown = [t for t in _svg_texts(export.chart_svg(room)) if t.startswith("Name")]
     assert len(set(standard)) == 8
     assert 0 < len(set(shown)) < 8
+
+
+def _square_figure(lon0: float, lat0: float, lon1: float, lat1: float, subtitle: str = "S"):
+    shape = {"type": "Feature", "properties": {"klass": "1 to 2"},
+             "geometry": shapely.geometry.mapping(box(lon0, lat0, lon1, lat1))}
+    return map_image.MapFigure([shape], [("1 to 2", "#ffffff")], "Count", pd.DataFrame(
+        columns=["name", "lon", "lat"]), None, "Title", subtitle, "Source")
+
+
+def test_a_slide_map_keeps_the_district_shape_within_its_box():
+    """A district as wide as it is tall on the ground (0.1 degree of latitude, 0.1 / cos(52)
+    of longitude) fills the box's height and is as wide; a long coastal strip fills its width."""
+    wide = 0.1 / math.cos(math.radians(52.0))
+    square = _square_figure(1.0, 51.95, 1.0 + wide, 52.05)
+    w, h = map_image.fitted_size(square, 1200, 560)
+    assert h == 560 and abs(w - 560) <= 3, (w, h)
+    strip = _square_figure(1.0, 51.99, 1.0 + 8 * wide, 52.01)
+    w, h = map_image.fitted_size(strip, 1200, 560)
+    assert w == 1200 and h < 100, (w, h)
+
+
+def test_a_long_subtitle_is_broken_into_lines_and_keeps_each_month_whole():
+    months = ", ".join(f"{m} 2025" for m in ["Jan", "Feb", "Mar", "Apr", "May", "Jun"])
+    fig = _square_figure(1.0, 51.9, 1.1, 52.0, subtitle=f"Count by LSOAs. No data loaded for "
+                         f"{months}: counts cover the loaded months only.")
+    chart = map_image.map_chart(fig, width=300, height=300, text_scale=2.0)
+    lines = chart.to_dict()["title"]["subtitle"]
+    assert isinstance(lines, list) and len(lines) > 2
+    assert all(len(line) <= 300 / (0.5 * 24) for line in lines), lines
+    assert " ".join(lines) == fig.subtitle  # nothing lost, and no month split across lines
+    assert not any(line.endswith(("Jan", "Feb", "Mar", "Apr", "May", "Jun")) for line in lines)

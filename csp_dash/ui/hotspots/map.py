@@ -22,11 +22,13 @@ from csp_dash.ui import maps
 from csp_dash.ui.cache import cached
 from csp_dash.ui.downloads import image_downloads
 from csp_dash.ui.hotspots import data as hotspot_data
-from csp_dash.ui.meeting.mode import presenting
+from csp_dash.ui.meeting.mode import ROOM_MAP_KEY, presenting
 from csp_dash.ui.state import demo_label, get_engine
 
-ROOM_MAP = (760, 380)  # a slide's map, in px: fits 1280x720 under the presenter's bar
-ROOM_TEXT = 1.6  # its names, legend and source line at room size (12 px labels -> 19 px)
+# A slide's map at most, in px: with its title, two lines of subtitle and the source line it
+# fits 1280x720 under the presenter's bar (meeting mode's zoom); the map keeps the district's shape.
+ROOM_MAP = (1200, 540)
+ROOM_TEXT = 2.0  # its names, legend and source line at room size (12 px labels -> 24 px)
 #: Draw area outlines over cells only for layers this small (else the district outline).
 MAX_OUTLINES = 300
 
@@ -168,8 +170,12 @@ def draw(view: MapView) -> None:
     if presenting():
         # A slide shows the map as the document does: names, legend, boundary and source line
         # at a size a room reads, drawn by the browser's Vega (no tiles, no WebGL).
-        st.altair_chart(map_image.map_chart(_figure(view), width=ROOM_MAP[0], height=ROOM_MAP[1],
-                                            text_scale=ROOM_TEXT), width="content")
+        fig = _figure(view)
+        width, height = map_image.fitted_size(fig, *ROOM_MAP)
+        chart = map_image.map_chart(fig, width=width, height=height, text_scale=ROOM_TEXT,
+                                    text_width=ROOM_MAP[0])
+        with st.container(key=ROOM_MAP_KEY):  # the key names the element meeting mode enlarges
+            st.altair_chart(chart, width="content")
         return
     st.pydeck_chart(maps.PrebuiltDeck(view.deck_json, view.tooltip), height=560, key="hs_map")
     st.html(view.legend_html)

@@ -27,6 +27,11 @@ TITLE_PX = 30
 ROOM_CHART_PX = 420
 BAR_PX = 64  # the presenter's bar, pinned above the page
 SHORT_ZOOM = 0.78  # the slide's scale on a screen under 860 px tall
+# The hotspot map's scale on a screen at least 1000 px tall (1920x1080): it has a fixed size,
+# made to fit 1280x720, which leaves a fifth of a taller screen empty. (Charts that stretch to
+# the page's width cannot take a zoom: they would be measured at one width and drawn at another.)
+TALL_MAP_ZOOM = 1.2
+ROOM_MAP_KEY = "hs_room_map"
 VIEW = {"continuousWidth": 300, "continuousHeight": 300}  # Altair's default theme
 
 CSS = f"""
@@ -42,6 +47,7 @@ CSS = f"""
 /* Sized for 1920x1080; a shorter screen (a 1280x720 projector) shows the same slide scaled
    down to fit, without scrolling. */
 @media (max-height: 860px) {{ [data-testid="stMain"] .block-container {{ zoom: {SHORT_ZOOM}; }} }}
+@media (min-height: 1000px) {{ .st-key-{ROOM_MAP_KEY} {{ zoom: {TALL_MAP_ZOOM}; }} }}
 [data-testid="stMain"] p, [data-testid="stMain"] li, [data-testid="stMain"] label,
 [data-testid="stMain"] [data-testid="stCaptionContainer"],
 [data-testid="stMain"] [data-testid="stMetricLabel"] p,
