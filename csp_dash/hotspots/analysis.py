@@ -89,8 +89,9 @@ class Domain:
     description: str
 
 
-def build_domain(engine: Engine, q: HotspotQuery) -> Domain:
-    """Areas of ``q.layer`` with geometry, or the district's H3 cells for ``q.current``."""
+def build_domain(engine: Engine, q: HotspotQuery, areas: gpd.GeoDataFrame | None = None) -> Domain:
+    """Areas of ``q.layer`` with geometry, or the district's H3 cells for ``q.current``;
+    ``areas``: the layer's `area_frame(..., district_only=True)` when the caller has it."""
     if q.unit == "cells":
         hull = study_hull(engine)
         cells = cell_universe(engine, q.current, q.resolution, hull)
@@ -110,7 +111,7 @@ def build_domain(engine: Engine, q: HotspotQuery) -> Domain:
         )  # fmt: skip
     if q.layer == ALL_LAYER:
         raise ValueError("choose an area layer (estate, ward, LSOA...) for hotspots")
-    gdf = area_frame(engine, q.layer, district_only=True)
+    gdf = areas if areas is not None else area_frame(engine, q.layer, district_only=True)
     if gdf.empty:
         raise ValueError(
             f"layer '{q.layer}' has no boundaries loaded: load them on the Data page or with "

@@ -199,19 +199,17 @@ def map_chart(fig: MapFigure, width: int = WIDTH, height: int = HEIGHT,
         layers.append(text.mark_text(color=palette.TEXT, **style))
     # Vega does not wrap a title: long lines are broken to the map's width (0.5 em a letter).
     title = alt.TitleParams(
-        fig.title, subtitle=_lines(fig.subtitle, text_width, px(12)), anchor="start", fontSize=px(16),
-        color=palette.TEXT,
-        subtitleColor=palette.MUTED_TEXT, subtitleFontSize=px(12),
+        fig.title, subtitle=_lines(fig.subtitle, text_width, px(12)), anchor="start",
+        fontSize=px(16), color=palette.TEXT, subtitleColor=palette.MUTED_TEXT,
+        subtitleFontSize=px(12),
     )  # fmt: skip
     drawn = alt.layer(*layers).project(type="mercator").properties(width=width, height=height)
     foot = alt.TitleParams(
-        _lines(fig.source, text_width, px(11)), orient="bottom", anchor="start", fontSize=px(11), fontWeight="normal",
-        color=palette.MUTED_TEXT,
+        _lines(fig.source, text_width, px(11)), orient="bottom", anchor="start",
+        fontSize=px(11), fontWeight="normal", color=palette.MUTED_TEXT,
     )  # fmt: skip
-    # The titles go on the concats around the map: on the map's own chart, Vega would place
-    # the legend beyond the end of the longest title line rather than beside the map.
-    # The legend is the map's own (not the concat's), so it sits beside the map rather than
-    # beyond the source line.
+    # The titles go on the concats around the map, and the legend is the map's own: else Vega
+    # places the legend beyond the longest title or source line rather than beside the map.
     framed = alt.vconcat(drawn).properties(title=foot).resolve_scale(color="independent")
     return alt.vconcat(framed).properties(title=title).configure_view(stroke=None)
 

@@ -32,16 +32,18 @@ LABEL_ORDER = {
 }
 
 
-def district_outline(engine: Engine) -> BaseGeometry | None:
+def district_outline(engine: Engine, lsoas: pd.Series | None = None) -> BaseGeometry | None:
     """The district's boundary: its LSOAs (declared, else the loaded LSOA layer) dissolved into
-    one shape; else the loaded district layer; None when neither has polygons."""
+    one shape; else the loaded district layer; None when neither has polygons. ``lsoas``: the
+    district's LSOA polygons when the caller has them."""
     with engine.connect() as conn:
         everything = district.in_effect(conn).status == district.EVERYTHING
     layers = layers_with_geometry(engine)
     if not everything and LSOA_LAYER in layers:
-        shapes = area_frame(engine, LSOA_LAYER, district_only=True).geometry
-        if len(shapes):
-            return shapely.union_all(shapes.values, grid_size=GRID)
+        if lsoas is None:
+            lsoas = area_frame(engine, LSOA_LAYER, district_only=True).geometry
+        if len(lsoas):
+            return shapely.union_all(lsoas.values, grid_size=GRID)
     if DISTRICT_LAYER in layers:
         return shapely.union_all(area_frame(engine, DISTRICT_LAYER).geometry.values, grid_size=GRID)
     return None

@@ -20,8 +20,11 @@ from csp_dash.ui import state
 TTL = config.cache_ttl()
 
 
-def cached(func: Callable | None = None, *, ttl: float | None = None, **options: Any):
-    """Use like ``st.cache_data`` (same options); ``.clear()`` empties it."""
+def cached(func: Callable | None = None, *, ttl: float | None = None, resource: bool = False,
+           **options: Any):
+    """Use like ``st.cache_data`` (same options); ``.clear()`` empties it. ``resource=True``:
+    st.cache_resource instead, for read-only objects shared rather than copied on each hit
+    (polygons, spatial weights)."""
     def decorate(f: Callable) -> Callable:
         def keyed(data_version: str, *args: Any, **kwargs: Any) -> Any:
             return f(*args, **kwargs)
@@ -32,7 +35,8 @@ def cached(func: Callable | None = None, *, ttl: float | None = None, **options:
         keyed.__signature__ = sig.replace(parameters=[first, *sig.parameters.values()])
         keyed.__module__, keyed.__qualname__, keyed.__name__ = f.__module__, f.__qualname__, f.__name__
         keyed.__wrapped__ = f  # its source, not this wrapper's, keys the function
-        inner = st.cache_data(keyed, ttl=TTL if ttl is None else ttl, **options)
+        store = st.cache_resource if resource else st.cache_data
+        inner = store(keyed, ttl=TTL if ttl is None else ttl, **options)
 
         names = list(sig.parameters)
         at = names.index("url") if "url" in names else None

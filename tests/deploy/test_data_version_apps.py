@@ -92,3 +92,45 @@ def _many_queries() -> None:
     cached.theme_table(url)
     cached.layer_table(url)
     cached.cube_layers(url)
+
+
+def _areas_page() -> None:
+    import streamlit as st
+
+    from csp_dash.ui.hotspots import data as hotspot_data
+    from csp_dash.ui.state import db_url, ensure_data
+
+    ensure_data()
+    codes, _, _ = hotspot_data.layer_geometry(db_url(), "estate")
+    st.text(", ".join(codes))
+
+
+def test_a_boundary_load_elsewhere_shows_in_the_hotspot_polygons(engine, tmp_path: Path,
+                                                                  monkeypatch):
+    """The map's polygons (shared resources, not copied per hit) follow the data version too: a
+    layer loaded by another replica or command is drawn at the next run, not after the TTL."""
+    import geopandas as gpd
+    from shapely.geometry import box
+
+    from csp_dash.ingest.boundaries import import_boundaries
+
+    url = engine.url.render_as_string(hide_password=False)
+    monkeypatch.setenv("CSP_DASH_DB_URL", url)
+    writer = make_engine(url)
+
+    def estates(codes: list[str]) -> None:
+        path = tmp_path / f"estate{len(codes)}.geojson"
+        gpd.GeoDataFrame({"code": codes, "name": codes},
+                         geometry=[box(i * 0.01, 51.0, i * 0.01 + 0.009, 51.01) for i in range(len(codes))],
+                         crs="EPSG:4326").to_file(path, driver="GeoJSON")
+        import_boundaries(writer, path, "estate", "code", "name")
+
+    try:
+        ingest_police(writer, [write_street_csv(tmp_path, "2024-01", month_rows("2024-01", 3))])
+        estates(["EST-A", "EST-B"])
+        at = AppTest.from_function(_areas_page, default_timeout=60)
+        assert _shown(at) == "EST-A, EST-B"
+        estates(["EST-A", "EST-B", "EST-C"])
+        assert _shown(at) == "EST-A, EST-B, EST-C"
+    finally:
+        writer.dispose()

@@ -1,16 +1,18 @@
 """Cached wrappers for the hotspot page, keyed by the database URL and the filter.
 
 Gi* (and everything else ``analyse`` computes) is cached per filter with st.cache_data; the
-units and spatial weights, which do not depend on the category, with st.cache_resource (the
-weights are read-only, so they are shared rather than copied on every hit).
+units and spatial weights, which do not depend on the category, and the layer's polygons as
+shared resources (read-only, so not copied on every hit). Every cache is keyed by the data
+version (ui/cache.py), so a boundary load or a new district shows at the next run.
 """
 
 from __future__ import annotations
 
+import geopandas as gpd
 import pandas as pd
-import streamlit as st
 
 from csp_dash import config, harm
+from csp_dash.db.cube import ALL_LAYER
 from csp_dash.hotspots import analysis as hotspots
 from csp_dash.hotspots import appendix as hotspot_appendix
 from csp_dash.hotspots import areas as hotspot_areas
@@ -42,9 +44,17 @@ def _domain_key(q: HotspotQuery) -> tuple:
     return ("areas", q.layer, q.weights, q.distance_m)
 
 
-@st.cache_resource(ttl=TTL, show_spinner=False)
+@cached(ttl=TTL, show_spinner=False, resource=True)
+def district_areas(url: str, layer: str) -> gpd.GeoDataFrame:
+    """The layer's polygons (the district's only, of the LSOA layer), read once for Gi*'s
+    units, the map and the district's outline. Read-only: shared, not copied."""
+    return hotspot_areas.area_frame(read_engine(url), layer, district_only=True)
+
+
+@cached(ttl=TTL, show_spinner=False, resource=True)
 def domain(url: str, key: tuple, _q: HotspotQuery) -> Domain:
-    return hotspots.build_domain(read_engine(url), _q)
+    areas = None if _q.unit == "cells" or _q.layer == ALL_LAYER else district_areas(url, _q.layer)
+    return hotspots.build_domain(read_engine(url), _q, areas)
 
 
 @cached(ttl=TTL, show_spinner="Finding hotspots...", hash_funcs=_QUERY_HASH)
@@ -55,10 +65,10 @@ def analyse(url: str, q: HotspotQuery, scheme: str, weights: tuple) -> HotspotRe
     )
 
 
-@st.cache_resource(ttl=TTL, show_spinner=False)
+@cached(ttl=TTL, show_spinner=False, resource=True)
 def layer_geometry(url: str, layer: str) -> tuple[pd.Index, list[dict], tuple]:
     """Simplified polygons of a layer for the map (codes, GeoJSON geometries, bounds)."""
-    gdf = hotspot_areas.area_frame(read_engine(url), layer, district_only=True)
+    gdf = district_areas(url, layer)
     return gdf.index, simplified_geometry(gdf), tuple(gdf.total_bounds)
 
 

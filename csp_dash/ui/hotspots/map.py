@@ -13,6 +13,7 @@ import shapely
 import shapely.geometry
 import streamlit as st
 
+from csp_dash.db.cube import LSOA_LAYER
 from csp_dash.hotspots import map_image, map_parts
 from csp_dash.hotspots.analysis import HotspotQuery
 from csp_dash.hotspots.areas import DISTRICT_LAYER
@@ -48,10 +49,11 @@ class MapView:
     weights: tuple
 
 
-@st.cache_resource(ttl=hotspot_data.TTL, show_spinner=False)
+@cached(ttl=hotspot_data.TTL, show_spinner=False, resource=True)
 def district_boundary(url: str) -> dict | None:
     """The district's boundary for the map, simplified as the areas are (GeoJSON, or None)."""
-    shape = map_parts.district_outline(get_engine(url))
+    lsoas = hotspot_data.district_areas(url, LSOA_LAYER).geometry
+    shape = map_parts.district_outline(get_engine(url), lsoas)
     if shape is None:
         return None
     minx, miny, maxx, maxy = shape.bounds
