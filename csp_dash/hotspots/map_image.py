@@ -226,7 +226,11 @@ def _lines(text: str, width: float, font_px: float) -> list[str]:
 
 
 def _bounds(fig: MapFigure) -> tuple | None:
+    """What the map is fitted to: its areas and the district's outline (estates may cover a
+    small part of the district)."""
     shapes = [shapely.geometry.shape(f["geometry"]) for f in fig.features if f.get("geometry")]
+    if fig.outline is not None:
+        shapes.append(shapely.geometry.shape(fig.outline))
     return shapely.union_all(shapes).bounds if shapes else None
 
 

@@ -3,6 +3,7 @@ on DuckDB and PostgreSQL: legend, names, the dissolved district outline and the 
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import math
 import re
@@ -254,6 +255,11 @@ def test_a_slide_map_keeps_the_district_shape_within_its_box():
     strip = _square_figure(1.0, 51.99, 1.0 + 8 * wide, 52.01)
     w, h = map_image.fitted_size(strip, 1200, 560)
     assert w == 1200 and h < 100, (w, h)
+    # Vega fits the map to the outline too: estates in a corner of a wide district fit the district.
+    corner = dataclasses.replace(square, outline=shapely.geometry.mapping(
+        box(1.0, 51.95, 1.0 + 8 * wide, 52.05)))
+    w, h = map_image.fitted_size(corner, 1200, 560)
+    assert w == 1200 and abs(h - 150) <= 1, (w, h)  # 8 times as wide as tall on the ground
 
 
 def test_a_long_subtitle_is_broken_into_lines_and_keeps_each_month_whole():
