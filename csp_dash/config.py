@@ -70,6 +70,9 @@ SETTINGS = {
         Setting("public_url", "CSP_DASH_PUBLIC_URL", "",
                 "The address partners reach the dashboard at (e.g. https://csp.example.gov.uk); "
                 "participant links and QR codes are built from it"),
+        Setting("check_charts", "CSP_DASH_CHECK_CHARTS", "",
+                "1: check every chart drawn against the Vega-Lite schema (the tests set it; "
+                "it costs a fifth of a Crime trends rerun, so a served app skips it)"),
         Setting("max_field_chars", "CSP_DASH_MAX_FIELD_CHARS", "1000",
                 "Longest text field of a police.uk row; a longer one makes the row a reject"),
     ]
@@ -123,6 +126,11 @@ def db_url(override: str | None = None) -> str:
     if explicit:
         return explicit
     return DEFAULT_DB_URL if active_choice() == OWN else DEMO_DB_URL
+
+
+def check_charts() -> bool:
+    """Whether each chart drawn is checked against the Vega-Lite schema (tests)."""
+    return get("check_charts") == "1"
 
 
 def cache_ttl() -> int:

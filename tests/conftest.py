@@ -15,6 +15,9 @@ from csp_dash.db.engine import init_db, make_engine
 REALDATA = Path(__file__).resolve().parents[2] / "shared" / "realdata"
 ESSEX = REALDATA / "essex"
 PG_URL = os.environ.get("CSP_DASH_TEST_PG_URL", "")
+# Every chart a page test draws, in-process or in a served app, is checked against the
+# Vega-Lite schema (a served app skips the check: csp_dash/ui/charts.vega_lite).
+os.environ["CSP_DASH_CHECK_CHARTS"] = "1"
 
 
 def _pg_engine(request: pytest.FixtureRequest):

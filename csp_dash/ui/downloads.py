@@ -16,8 +16,8 @@ import pandas as pd
 import streamlit as st
 
 from csp_dash import export
-from csp_dash.ui import auth, tables
-from csp_dash.ui.charts import legible
+from csp_dash.ui import auth, tables, text
+from csp_dash.ui.charts import draw
 from csp_dash.ui.meeting.mode import room_sized
 
 CSV_MIME = "text/csv"
@@ -103,14 +103,18 @@ def table_downloads(
         )
 
 
-def chart_downloads(chart: alt.TopLevelMixin, name: str, *, key: str | None = None) -> None:
-    """PNG and SVG buttons for an altair chart, rendered on the server when clicked."""
+def chart_downloads(
+    chart: alt.TopLevelMixin | Callable[[], alt.TopLevelMixin], name: str, *, key: str | None = None
+) -> None:
+    """PNG and SVG buttons for an altair chart (or a function making it, called only when a
+    button is clicked), rendered on the server."""
     stem = file_stem(name)
     key = key or f"dl_{stem}"
+    make = chart if callable(chart) else (lambda: chart)
     with st.container(horizontal=True, gap="small"):
         _button(
             "PNG",
-            lambda: export.chart_png(chart),
+            lambda: export.chart_png(make()),
             f"{stem}.png",
             "image/png",
             f"{key}_png",
@@ -118,7 +122,7 @@ def chart_downloads(chart: alt.TopLevelMixin, name: str, *, key: str | None = No
         )
         _button(
             "SVG",
-            lambda: export.chart_svg(chart),
+            lambda: export.chart_svg(make()),
             f"{stem}.svg",
             "image/svg+xml",
             f"{key}_svg",
@@ -137,28 +141,27 @@ def image_downloads(
 
 
 def chart_with_downloads(
-    chart: alt.TopLevelMixin,
+    chart: alt.TopLevelMixin | Callable[[], alt.TopLevelMixin],
     name: str,
     *,
     key: str | None = None,
     shown: Sequence[alt.TopLevelMixin] | None = None,
+    title: str | None = None,
+    subtitle: str | None = None,
 ) -> None:
     """Draw an altair chart full width, with its PNG and SVG buttons underneath.
 
-    ``shown`` draws these charts instead (e.g. the panels of a concatenated chart, which
-    Streamlit cannot stretch), under ``chart``'s title, while the downloads render ``chart``.
+    ``shown`` draws these charts instead (e.g. the panels of a stacked chart, which Streamlit
+    cannot stretch) under ``title`` and ``subtitle``, while the downloads render ``chart``;
+    ``chart`` may then be a function making it, called only when a button is clicked.
     """
-    if shown is not None:
-        title = getattr(chart, "title", None)
-        text = getattr(title, "text", title)
-        if isinstance(text, str) and text:
-            st.markdown(f"**{text}**")
-            sub = getattr(title, "subtitle", None)
-            if isinstance(sub, str) and sub:
-                st.caption(sub)
-    panels = list(shown or [chart])
+    if shown is not None and title:
+        st.markdown(f"**{text.md(title)}**")
+        if subtitle:
+            st.caption(text.md(subtitle))
+    panels = list(shown if shown is not None else [chart])
     for each in panels:
-        st.altair_chart(legible(room_sized(each, len(panels))), width="stretch")
+        draw(room_sized(each, len(panels)), width="stretch")
     chart_downloads(chart, name, key=key)
 
 

@@ -18,6 +18,7 @@ from csp_dash.db.schema import crimes, location_areas
 from csp_dash.events import REBASING_KINDS, list_events
 from csp_dash.trends.comparators import comparison_areas
 from csp_dash.trends.queries import set_directions
+from csp_dash.ui.text import md as text_md
 from tests.apptest_helpers import metric, run_app
 
 CURRENT = (date(2025, 10, 1), date(2026, 9, 1))  # the demo's latest 12 months
@@ -119,7 +120,9 @@ def test_every_tab_renders_over_five_years(app_env):
     assert float(metric(at, "Strength of seasonality")) > 0.5  # the demo is seasonal
     at.session_state["measure"] = "Rate"
     open_tab(at, "Trend")
-    assert any(m.value == "**Rate per 1,000 residents: 14 categories**" for m in at.markdown)
+    # The title is shown as text: its category names may be a partner dataset's own.
+    title = "Rate per 1,000 residents: 14 categories"
+    assert any(m.value == f"**{text_md(title)}**" for m in at.markdown)
     monthly = frame_with(at, "Rolling 12-month total")
     residents = _sql(app_env, "SELECT sum(population) FROM areas WHERE layer = 'lsoa'")
     last = raw_count(app_env, date(2026, 9, 1), date(2026, 9, 1))
@@ -234,6 +237,11 @@ def test_downloads_neutralise_and_render(monkeypatch):
     downloads.chart_downloads(chart, "A chart")
     assert captured["PNG"][0]()[:8] == b"\x89PNG\r\n\x1a\n"
     assert "<svg" in captured["SVG"][0]()
+    # A chart made only when a button is clicked (the trend's stacked panels): made then.
+    made: list[int] = []
+    downloads.chart_downloads(lambda: made.append(1) or chart, "A later chart")
+    assert not made
+    assert "<svg" in captured["SVG"][0]() and made == [1]
 
 
 def test_overview_opens_with_linked_headlines(app_env):

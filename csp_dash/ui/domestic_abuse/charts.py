@@ -10,7 +10,7 @@ import pandas as pd
 
 from csp_dash import palette
 from csp_dash.domestic_abuse.baseline import BaselineSPC
-from csp_dash.ui.charts import events_layer, month_axis
+from csp_dash.ui.charts import event_marks, month_axis
 
 COLOURS = {**palette.SPC, "not judged": palette.SPC_NOT_JUDGED}
 VARIATION_LABELS = {
@@ -96,10 +96,8 @@ def spc_chart(
             ],
         )
     )
-    ev = events_layer(events, df["month"].min(), df["month"].max(), short=42)
-    if ev is not None:
-        layers.append(ev)
-    return alt.layer(*layers).properties(title=title, height=height)
+    layers += event_marks(events, df["month"].min(), df["month"].max(), short=42)
+    return alt.layer(*layers, title=title, height=height)
 
 
 def share_chart(by_month: pd.DataFrame, title: str, height: int = 220) -> alt.Chart:

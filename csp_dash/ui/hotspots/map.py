@@ -19,6 +19,7 @@ from csp_dash.hotspots.analysis import HotspotQuery
 from csp_dash.hotspots.areas import DISTRICT_LAYER
 from csp_dash.hotspots.cells import cell_centres
 from csp_dash.hotspots.colouring import effective_metric
+from csp_dash.ui import charts as page_charts
 from csp_dash.ui import maps
 from csp_dash.ui.cache import cached
 from csp_dash.ui.downloads import image_downloads
@@ -177,7 +178,7 @@ def draw(view: MapView) -> None:
         chart = map_image.map_chart(fig, width=width, height=height, text_scale=ROOM_TEXT,
                                     text_width=ROOM_MAP[0])
         with st.container(key=ROOM_MAP_KEY):  # the key names the element meeting mode enlarges
-            st.altair_chart(chart, width="content")
+            page_charts.draw(chart, width="content")
         return
     st.pydeck_chart(maps.PrebuiltDeck(view.deck_json, view.tooltip), height=560, key="hs_map")
     st.html(view.legend_html)

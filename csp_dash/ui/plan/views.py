@@ -11,6 +11,7 @@ import streamlit as st
 from csp_dash.plan.charts import measure_chart
 from csp_dash.plan.review import measure_title, status_line
 from csp_dash.plan.status import MeasureRow
+from csp_dash.ui.charts import draw
 from csp_dash.ui.downloads import table_with_downloads
 from csp_dash.ui.plan import data
 
@@ -54,7 +55,7 @@ def measure_block(row: MeasureRow, cal: pd.DataFrame, key: str) -> None:
         st.caption(plain(row.status.sentence))
     with right:
         if row.series.notna().any():
-            st.altair_chart(measure_chart(row, cal), width="stretch", key=key)
+            draw(measure_chart(row, cal), width="stretch", key=key)
 
 
 def plan_section(url: str) -> None:

@@ -13,6 +13,7 @@ from csp_dash.report.cli import render
 from csp_dash.report.model import PARTNERS, Figure, Narrative, Paragraph, Report, Section, Table
 from csp_dash.report.narrative import revert, save_edit
 from csp_dash.ui import auth
+from csp_dash.ui.charts import draw
 from csp_dash.ui.downloads import table_with_downloads
 from csp_dash.ui.state import demo_label, engine
 
@@ -117,7 +118,7 @@ def preview(url: str, report: Report, who: str) -> None:
                     if block.note:
                         st.caption(block.note)
                 elif isinstance(block, Figure):
-                    st.altair_chart(block.chart)
+                    draw(block.chart)
                     st.caption(f"{block.caption}. Alt text: {block.alt}")
                 elif isinstance(block, Paragraph):
                     if block.style == "heading":

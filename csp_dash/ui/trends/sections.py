@@ -144,14 +144,10 @@ def trend_tab(ctx: TrendContext, measure: str, weights: pd.Series | None, harm_n
             + ": the month is shown as a gap and rolling totals across it are blank."
         )
     title = f"{label}: {selection_words(ctx.categories)}"
-    panels, chart = charts.trend_chart(
-        frame,
-        label,
-        title,
-        events=ctx.events,
-        subtitle=_subtitle(ctx.place, harm_note if used == "harm" else ""),
-    )
-    chart_with_downloads(chart, f"trend {label}", key="dl_trend_chart", shown=panels)
+    subtitle = _subtitle(ctx.place, harm_note if used == "harm" else "")
+    panels = charts.trend_panels(frame, label, events=ctx.events)
+    chart_with_downloads(lambda: charts.stack(panels, title, subtitle), f"trend {label}",
+                         key="dl_trend_chart", shown=panels, title=title, subtitle=subtitle)
     if frame["rolling_12"].isna().all():
         st.caption("No rolling 12-month total: it needs 12 months in a row loaded.")
     _default("tr_split", False)
@@ -341,10 +337,12 @@ def seasonal_tab(ctx: TrendContext, measure: str, weights: pd.Series | None) -> 
         f"{result.seasonal_strength:.2f}",
         help="0 = none, 1 = strong (Hyndman): 1 − var(remainder) / var(seasonal + remainder)",
     )
-    panels, chart = charts.stl_chart(
-        result, label, f"Seasonal decomposition (STL): {label.lower()}", filled
-    )
-    chart_with_downloads(chart, "seasonal decomposition", key="dl_stl_chart", shown=panels)
+    title, subtitle = f"Seasonal decomposition (STL): {label.lower()}", charts.stl_subtitle(
+        label, filled)
+    panels = charts.stl_panels(result, filled)
+    chart_with_downloads(lambda: charts.stack(panels, title, subtitle, spacing=4),
+                         "seasonal decomposition", key="dl_stl_chart", shown=panels, title=title,
+                         subtitle=subtitle)
     table = pd.DataFrame(
         {
             "month": result.observed.index.strftime("%Y-%m"),

@@ -23,6 +23,7 @@ from csp_dash.priorities.charts import risk_matrix
 from csp_dash.priorities.workshop.onepage import ranking_with_volume
 from csp_dash.priorities.workshop.results import WorkshopResults
 from csp_dash.priorities.workshop.sessions import Workshop, get_workshop
+from csp_dash.ui.charts import draw
 from csp_dash.ui.priorities.data import results
 from csp_dash.ui.state import db_url, engine
 from csp_dash.ui.text import md
@@ -218,8 +219,8 @@ def room_view(ws: Workshop) -> None:
         with right:
             st.subheader("Risk matrix", anchor=False)
             # Streamlit's own theme would reset the room's font sizes.
-            st.altair_chart(room_matrix(ranking_with_volume(engine(), res), ws.model),
-                            width="stretch", theme=None)
+            draw(room_matrix(ranking_with_volume(engine(), res), ws.model), width="stretch",
+                 theme=None)
         st.subheader(f"Where partners disagree most ({WIDE_MARK} = to discuss)", anchor=False)
         table = disagreement_html(res)
         if table is None:
