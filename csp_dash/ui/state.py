@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import logging
 import sys
 import threading
 import time
@@ -188,12 +189,17 @@ def _import_pages() -> None:
     (docs/architecture.md, "Performance"). Plain imports: a renamed module fails here."""
     import csp_dash.ui.horizon.forecast_tab  # noqa: F401
     import csp_dash.ui.hotspots.deprivation  # noqa: F401
-    import csp_dash.ui.hotspots.map  # noqa: F401
+    import csp_dash.ui.hotspots.map as hotspot_map
     import csp_dash.ui.hotspots.panels  # noqa: F401
     import csp_dash.ui.hotspots.sections  # noqa: F401
     import csp_dash.ui.trends.comparison  # noqa: F401
     import csp_dash.ui.trends.harm  # noqa: F401
     import csp_dash.ui.trends.sections  # noqa: F401
+
+    try:
+        hotspot_map.warm(db_url())
+    except Exception:  # noqa: BLE001  a head start only: the page reads what it needs anyway
+        logging.getLogger(__name__).warning("warming the hotspot polygons failed", exc_info=True)
 
 
 @st.cache_resource(show_spinner=False)

@@ -152,3 +152,28 @@ def test_every_tab_renders_for_cells_and_areas(page):
             at.run()
             assert not at.exception, (unit, tab)
         assert any("Not for public circulation" in w.value for w in at.warning)
+
+
+def test_the_first_hotspot_polygons_are_read_before_the_first_visit(app_env, monkeypatch):
+    """After the first page, a background thread (ui/state.warm_imports) reads the default
+    layer's polygons and the district's outline; the first Hotspots run then finds them
+    cached and reads no polygons itself."""
+    from csp_dash.hotspots import areas as hotspot_areas
+    from csp_dash.ui.hotspots import data as hotspot_data
+    from csp_dash.ui.hotspots import map as hotspot_map
+    from csp_dash.ui.hotspots.panels import mappable
+
+    hotspot_data.district_areas.clear()
+    hotspot_map.district_boundary.clear()
+    reads: list[str] = []
+    real = hotspot_areas.area_frame
+    monkeypatch.setattr(hotspot_areas, "area_frame",
+                        lambda eng, layer, **kw: reads.append(layer) or real(eng, layer, **kw))
+    hotspot_map.warm(app_env)
+    default = mappable(hotspot_data.map_layers(app_env))[0]
+    assert set(reads) == {default, "lsoa"}  # the map's layer, and the LSOAs of the outline
+    warmed = list(reads)
+    codes, geometry, _ = hotspot_data.layer_geometry(app_env, default)
+    assert hotspot_map.district_boundary(app_env) is not None
+    assert reads == warmed, "the page read polygons again"
+    assert len(codes) == len(geometry) > 0

@@ -36,11 +36,15 @@ class Controls:
         return self.cells or self.areas
 
 
+def mappable(layers: list[str]) -> list[str]:
+    """The layers a hotspot map can compare areas of; the first is shown by default."""
+    return [x for x in layers if x != DISTRICT_LAYER] or layers
+
+
 def _layer(f: Filters, layers: list[str]) -> tuple[str, str]:
-    mappable = [x for x in layers if x != DISTRICT_LAYER] or layers
-    if f.layer in mappable:
+    if f.layer in mappable(layers):
         return f.layer, ""
-    chosen = mappable[0]
+    chosen = mappable(layers)[0]
     why = (
         "the whole area is one unit"
         if f.layer in (ALL_LAYER, DISTRICT_LAYER)
