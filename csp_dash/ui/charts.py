@@ -69,8 +69,8 @@ def _arrow_tables(data: Any, **kwargs: Any) -> Any:
     """Altair's data transformer for the whole process: inside `vega_lite`, a table is kept as
     Arrow bytes and referred to by name (as Streamlit does); elsewhere (exports, tests) Altair's
     own. One transformer, enabled once: switching transformers per chart is process-wide in
-    Altair, so a session converting a chart would see another's. (Hence st.altair_chart, which
-    switches, is not used: ruff bans it.)"""
+    Altair, so a session converting a chart would see another's. (Hence no page calls
+    st.altair_chart, which switches it: tests/ui/test_chart_drawing.py fails on one.)"""
     datasets = getattr(_tables, "datasets", None)
     if datasets is None or hasattr(data, "__geo_interface__"):
         return default_data_transformer(data, **kwargs)
