@@ -45,7 +45,8 @@ def cube_counts(engine: Engine, *, layer: str = ALL_LAYER, by: Sequence[str] = (
     cols = {"month": c.month, "category": c.category, "area": c.area_code.label("area"),
             "theme": func.coalesce(t.theme, "Unmapped").label("theme")}
     picked = [cols[b] for b in by]
-    # The theme table is joined only when grouping by theme: a third of a hotspot count.
+    # The theme table is joined only when grouping by theme: it was a third of the time of a
+    # hotspot count.
     source_table = (cube.outerjoin(category_themes, t.category == c.category) if "theme" in by
                     else cube)
     stmt = (select(*picked, func.sum(c.count).label("count"))
