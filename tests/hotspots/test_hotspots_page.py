@@ -163,8 +163,9 @@ def test_the_first_hotspot_polygons_are_read_before_the_first_visit(app_env, mon
     from csp_dash.ui.hotspots import map as hotspot_map
     from csp_dash.ui.hotspots.panels import mappable
 
-    hotspot_data.district_areas.clear()
-    hotspot_map.district_boundary.clear()
+    for cache in (hotspot_data.district_areas, hotspot_data.layer_geometry,
+                  hotspot_map.district_boundary):
+        cache.clear()  # as on a fresh server (an earlier test may have drawn the page)
     reads: list[str] = []
     real = hotspot_areas.area_frame
     monkeypatch.setattr(hotspot_areas, "area_frame",
