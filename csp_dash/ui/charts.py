@@ -48,6 +48,10 @@ def draw(chart: alt.TopLevelMixin, *, key: str | None = None, **kwargs: Any) -> 
     st.vega_lite_chart(spec=vega_lite(chart), key=key, **kwargs)
 
 
+CHECK = config.check_charts()
+_tables = threading.local()  # the tables of the chart this thread is converting, if any
+
+
 def vega_lite(chart: alt.TopLevelMixin) -> dict:
     """The chart as st.altair_chart sends it (Vega-Lite, each table as Arrow bytes named by
     its content's hash), but checked against the Vega-Lite schema only where
@@ -59,10 +63,6 @@ def vega_lite(chart: alt.TopLevelMixin) -> dict:
     finally:
         _tables.datasets = None
     return spec
-
-
-CHECK = config.check_charts()
-_tables = threading.local()  # the tables of the chart this thread is converting, if any
 
 
 def _arrow_tables(data: Any, **kwargs: Any) -> Any:
@@ -365,15 +365,6 @@ def _rules(row) -> str:
     ]
     fired = [text for col, text in names if getattr(row, col)]
     return ", ".join(fired) or "none"
-
-
-def stl_chart(
-    result: SeasonalResult, label: str, title: str, filled: list[pd.Timestamp] | None = None
-) -> tuple[list[alt.LayerChart], alt.VConcatChart]:
-    """Observed, trend, seasonal and remainder: (untitled panels to draw, one titled chart to
-    export)."""
-    panels = stl_panels(result, filled)
-    return panels, stack(panels, title, stl_subtitle(label, filled), spacing=4)
 
 
 def stl_subtitle(label: str, filled: list[pd.Timestamp] | None) -> str:

@@ -337,8 +337,8 @@ def seasonal_tab(ctx: TrendContext, measure: str, weights: pd.Series | None) -> 
         f"{result.seasonal_strength:.2f}",
         help="0 = none, 1 = strong (Hyndman): 1 − var(remainder) / var(seasonal + remainder)",
     )
-    title, subtitle = f"Seasonal decomposition (STL): {label.lower()}", charts.stl_subtitle(
-        label, filled)
+    title = f"Seasonal decomposition (STL): {label.lower()}"
+    subtitle = charts.stl_subtitle(label, filled)
     panels = charts.stl_panels(result, filled)
     chart_with_downloads(lambda: charts.stack(panels, title, subtitle, spacing=4),
                          "seasonal decomposition", key="dl_stl_chart", shown=panels, title=title,
