@@ -8,7 +8,6 @@ from csp_dash.ui import components
 from csp_dash.ui.downloads import table_with_downloads
 from csp_dash.ui.filters import area_label, sidebar_filters
 from csp_dash.ui.meeting.mode import presenting
-from csp_dash.ui.trends.data import loaded_months
 from csp_dash.ui.trends.headlines import headline_list
 from csp_dash.vocab import ASB
 
@@ -22,7 +21,7 @@ if f is None:
 counts = data.cube_counts(f.url, f.layer, ("month", "category"), f.areas_in)
 themes = data.theme_table(f.url)
 # One comparison per run: the tiles, tables and headlines below all read it.
-cmp = compare_periods(counts, themes, f.end, loaded_months(f.url), f.length, f.categories)
+cmp = compare_periods(counts, themes, f.end, data.loaded_months(f.url), f.length, f.categories)
 st.markdown(f"**{cmp.current_label}** against **{cmp.previous_label}** ({cmp.previous_what}), "
             f"{area_label(f)}. A change is *significant* where the Poisson z exceeds 2 in size.")
 components.district_note(f.url, cmp.current[0], cmp.current[1])

@@ -73,6 +73,10 @@ SETTINGS = {
         Setting("check_charts", "CSP_DASH_CHECK_CHARTS", "",
                 "1: check every chart drawn against the Vega-Lite schema (the tests set it; "
                 "it costs a fifth of a Crime trends rerun, so a served app skips it)"),
+        Setting("held_count_rows", "CSP_DASH_HELD_COUNT_ROWS", "250000",
+                "Hotspots hold a layer's cube rows in memory (about 25 bytes a row) when it has "
+                "at most this many, and sum each period there; a larger layer (a national "
+                "load without a district) is read from the database for each period"),
         Setting("max_field_chars", "CSP_DASH_MAX_FIELD_CHARS", "1000",
                 "Longest text field of a police.uk row; a longer one makes the row a reject"),
     ]
@@ -131,6 +135,11 @@ def db_url(override: str | None = None) -> str:
 def check_charts() -> bool:
     """Whether each chart drawn is checked against the Vega-Lite schema (tests)."""
     return get("check_charts") == "1"
+
+
+def held_count_rows() -> int:
+    """Largest layer (cube rows) that Hotspots hold in memory (hotspots/layer_counts.py)."""
+    return int(get("held_count_rows"))
 
 
 def cache_ttl() -> int:

@@ -54,23 +54,54 @@ def _force_name(slug: str) -> str:
     return slug.replace("-", " ").title().replace("And ", "and ")
 
 
+@dataclass(frozen=True)
+class MonthlyCoverage:
+    """Coverage's counts and forces by month, read once; ``over`` sums any period of it
+    (a page asks for each period shown, and a new period then costs no query)."""
+
+    name: str
+    status: str
+    n_lsoas: int
+    counts: dict[tuple[date, str], int]  # (month, layer) -> records
+    forces: dict[date, frozenset[str]]  # month -> forces with a file loaded
+
+    def over(self, first: date | None = None, last: date | None = None) -> Coverage:
+        def within(month: date) -> bool:
+            return (first is None or month >= first) and (last is None or month <= last)
+
+        total = {ALL_LAYER: 0, OUTSIDE_LAYER: 0, NO_LOCATION_LAYER: 0}
+        for (month, layer), n in self.counts.items():
+            if within(month):
+                total[layer] += n
+        forces = set().union(*(f for m, f in self.forces.items() if within(m)))
+        return Coverage(self.name, self.status, self.n_lsoas, total[ALL_LAYER],
+                        total[OUTSIDE_LAYER], total[NO_LOCATION_LAYER],
+                        tuple(sorted(_force_name(f) for f in forces)))
+
+
+def _month(value) -> date:
+    return value if type(value) is date else date.fromisoformat(str(value)[:10])
+
+
+def monthly_coverage(engine: Engine, source: str = POLICE) -> MonthlyCoverage:
+    """Counts inside the district, outside it and with no location, and the forces loaded,
+    for every month."""
+    c, f = cube.c, ingest_files.c
+    stmt = (select(c.month, c.layer, func.sum(c.count)).where(
+        c.source == source, c.area_code == ALL_AREA,
+        c.layer.in_([ALL_LAYER, OUTSIDE_LAYER, NO_LOCATION_LAYER])).group_by(c.month, c.layer))
+    files = select(f.month, f.force).where(f.source == source).distinct()
+    forces: dict[date, set[str]] = {}
+    with engine.connect() as conn:
+        counts = {(_month(m), layer): int(n or 0) for m, layer, n in conn.execute(stmt)}
+        for month, force in conn.execute(files):
+            forces.setdefault(_month(month), set()).add(force)
+        eff = in_effect(conn)
+    return MonthlyCoverage(eff.name, eff.status, eff.n_lsoas, counts,
+                           {m: frozenset(v) for m, v in forces.items()})
+
+
 def coverage(engine: Engine, first: date | None = None, last: date | None = None,
              source: str = POLICE) -> Coverage:
     """Counts inside the district, outside it and with no location, over the months given."""
-    c = cube.c
-    stmt = (select(c.layer, func.sum(c.count)).where(
-        c.source == source, c.area_code == ALL_AREA,
-        c.layer.in_([ALL_LAYER, OUTSIDE_LAYER, NO_LOCATION_LAYER])).group_by(c.layer))
-    files = select(ingest_files.c.force).where(ingest_files.c.source == source).distinct()
-    if first is not None:
-        stmt = stmt.where(c.month >= first)
-        files = files.where(ingest_files.c.month >= first)
-    if last is not None:
-        stmt = stmt.where(c.month <= last)
-        files = files.where(ingest_files.c.month <= last)
-    with engine.connect() as conn:
-        counts = {layer: int(n or 0) for layer, n in conn.execute(stmt)}
-        forces = tuple(sorted(_force_name(f) for f in conn.execute(files).scalars()))
-        eff = in_effect(conn)
-    return Coverage(eff.name, eff.status, eff.n_lsoas, counts.get(ALL_LAYER, 0),
-                    counts.get(OUTSIDE_LAYER, 0), counts.get(NO_LOCATION_LAYER, 0), forces)
+    return monthly_coverage(engine, source).over(first, last)

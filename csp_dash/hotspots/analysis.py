@@ -22,7 +22,7 @@ from csp_dash.analysis.gistar import Weights
 from csp_dash.analysis.periods import comparison_window, missing_months, months_in
 from csp_dash.analysis.trends import Window
 from csp_dash.db import queries
-from csp_dash.db.cube import ALL_LAYER, H3_RESOLUTION, LSOA_LAYER
+from csp_dash.db.cube import ALL_LAYER, H3_LAYER, H3_RESOLUTION, LSOA_LAYER
 from csp_dash.db.district import EVERYTHING, in_effect
 from csp_dash.district.deprivation import deciles
 from csp_dash.hotspots.areas import AreaWeights, area_frame, area_weights, study_hull
@@ -33,12 +33,8 @@ from csp_dash.hotspots.cells import (
     cell_universe,
     cell_weights,
 )
-from csp_dash.hotspots.figures import (
-    month_matrix,
-    outside_summary,
-    unit_figures,
-    window_counts,
-)
+from csp_dash.hotspots.figures import month_matrix, outside_summary, unit_figures
+from csp_dash.hotspots.layer_counts import Counts, CubeCounts
 from csp_dash.hotspots.periods import SubPeriod, sub_periods
 from csp_dash.hotspots.stats import (
     ClassResult,
@@ -89,12 +85,27 @@ class Domain:
     description: str
 
 
-def build_domain(engine: Engine, q: HotspotQuery, areas: gpd.GeoDataFrame | None = None) -> Domain:
+def counted_layer(q: HotspotQuery) -> str:
+    """The cube layer a query counts: its area layer, or the H3 cells'."""
+    return H3_LAYER if q.unit == "cells" else q.layer
+
+
+def _counts(engine: Engine, q: HotspotQuery, counts: Counts | None) -> Counts:
+    if counts is None:
+        return CubeCounts(engine, counted_layer(q))
+    if counts.layer != counted_layer(q):
+        raise ValueError(f"counts of layer '{counts.layer}' given for '{counted_layer(q)}'")
+    return counts
+
+
+def build_domain(engine: Engine, q: HotspotQuery, areas: gpd.GeoDataFrame | None = None,
+                 counts: Counts | None = None) -> Domain:
     """Areas of ``q.layer`` with geometry, or the district's H3 cells for ``q.current``;
-    ``areas``: the layer's `area_frame(..., district_only=True)` when the caller has it."""
+    ``areas``: the layer's `area_frame(..., district_only=True)` when the caller has it;
+    ``counts``: the layer's counts (layer_counts.py) when the caller holds them."""
     if q.unit == "cells":
         hull = study_hull(engine)
-        cells = cell_universe(engine, q.current, q.resolution, hull)
+        cells = cell_universe(_counts(engine, q, counts), q.current, q.resolution, hull)
         if len(cells) < 2:
             with engine.connect() as conn:
                 no_district = in_effect(conn).status == EVERYTHING
@@ -182,25 +193,29 @@ def analyse(
     harm_weights: pd.Series,
     domain: Domain | None = None,
     themes: pd.DataFrame | None = None,
+    counts: Counts | None = None,
+    loaded: Sequence[date] | None = None,
 ) -> HotspotResult:
-    """Everything the page and the CLI show for one filter (``domain`` and the category ->
-    theme table are looked up when not given)."""
-    domain = domain or build_domain(engine, q)
+    """Everything the page and the CLI show for one filter. Looked up when not given: the
+    ``domain``, the category -> theme table, the layer's ``counts`` and the ``loaded`` months."""
+    counts = _counts(engine, q, counts)
+    domain = domain or build_domain(engine, q, counts=counts)
     previous, comparison = comparison_window(q.current)
     cats = list(q.categories) if q.categories is not None else None
     if domain.unit == "cells":
-        cur = cell_counts(engine, q.current, cats, q.resolution)
-        prev = cell_counts(engine, previous, cats, q.resolution)
+        cur = cell_counts(counts, q.current, cats, q.resolution)
+        prev = cell_counts(counts, previous, cats, q.resolution)
         monthly = cell_month_matrix(
-            engine, q.current, cats, domain.units, months_in(q.current), q.resolution
+            counts, q.current, cats, domain.units, months_in(q.current), q.resolution
         )
     else:
-        cur = window_counts(engine, q.layer, q.current, cats)
-        prev = window_counts(engine, q.layer, previous, cats)
-        by_month = window_counts(engine, q.layer, q.current, cats, by=("month", "area"))
+        cur = counts.window(q.current, cats)
+        prev = counts.window(previous, cats)
+        by_month = counts.window(q.current, cats, by=("month", "area"))
         monthly = month_matrix(by_month, domain.units, months_in(q.current))
     base, population = _rate_base(domain, cats)
-    missing = missing_months([q.current, previous], loaded_months(engine))
+    loaded = loaded if loaded is not None else loaded_months(engine)
+    missing = missing_months([q.current, previous], loaded)
     table = unit_figures(cur, prev, domain.units, harm_weights, population, not missing)
     if population is not None:
         table.insert(0, "population", population.reindex(table.index).astype(float))

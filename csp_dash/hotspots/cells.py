@@ -16,13 +16,13 @@ import h3
 import numpy as np
 import pandas as pd
 import shapely
-from sqlalchemy import Engine
 
 from csp_dash.analysis.gistar import Weights, describe_weights
 from csp_dash.analysis.trends import Window
 from csp_dash.analysis.weights import BinaryWeights
 from csp_dash.db.cube import H3_LAYER, H3_RESOLUTION
-from csp_dash.hotspots.figures import month_matrix, window_counts
+from csp_dash.hotspots.figures import month_matrix
+from csp_dash.hotspots.layer_counts import Counts
 
 #: Resolutions a user may choose, with what a cell is.
 RESOLUTIONS: dict[int, str] = {
@@ -50,14 +50,17 @@ def to_resolution(cells: Sequence[str] | np.ndarray, resolution: int) -> np.ndar
 
 
 def cell_counts(
-    engine: Engine,
+    counts: Counts,
     win: Window,
     categories: Sequence[str] | None,
     resolution: int = H3_RESOLUTION,
     by: Sequence[str] = ("area", "category"),
 ) -> pd.DataFrame:
-    """Cube counts for the window with ``area`` = the cell at ``resolution``, grouped by ``by``."""
-    df = window_counts(engine, H3_LAYER, win, categories, by)
+    """Counts of the h3 layer (``counts``) for the window with ``area`` = the cell at
+    ``resolution``, grouped by ``by``."""
+    if counts.layer != H3_LAYER:
+        raise ValueError(f"cell counts need the {H3_LAYER} layer, not '{counts.layer}'")
+    df = counts.window(win, categories, by)
     if resolution == H3_RESOLUTION or df.empty:
         return df
     df = df.assign(area=to_resolution(df["area"].to_numpy(), resolution))
@@ -73,7 +76,7 @@ def cell_centres(cells: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
 
 
 def cell_universe(
-    engine: Engine, win: Window, resolution: int = H3_RESOLUTION, hull=None
+    counts: Counts, win: Window, resolution: int = H3_RESOLUTION, hull=None
 ) -> pd.Index:
     """The study area's cells: cells with any recorded crime or ASB in the window (every
     category, so the set does not shrink with the category chosen) that touch ``hull`` (the
@@ -84,7 +87,7 @@ def cell_universe(
     the district when its centre is within one edge length of the hull (a hexagon's corners
     are one edge length from its centre), so cells astride the boundary are kept.
     """
-    busy = cell_counts(engine, win, None, resolution, by=("area",))
+    busy = cell_counts(counts, win, None, resolution, by=("area",))
     busy = np.array(sorted(busy.loc[busy["count"] > 0, "area"].astype(str)), dtype=object)
     if hull is not None and len(busy):
         lon, lat = cell_centres(busy)
@@ -124,7 +127,7 @@ def cell_weights(cells: pd.Index, k: int = 1) -> Weights:
 
 
 def cell_month_matrix(
-    engine: Engine,
+    counts: Counts,
     win: Window,
     categories: Sequence[str] | None,
     cells: pd.Index,
@@ -132,5 +135,5 @@ def cell_month_matrix(
     resolution: int = H3_RESOLUTION,
 ) -> pd.DataFrame:
     """Cells x months counts (zeros filled) for the cells of the study area."""
-    df = cell_counts(engine, win, categories, resolution, by=("month", "area"))
+    df = cell_counts(counts, win, categories, resolution, by=("month", "area"))
     return month_matrix(df, cells, months)

@@ -9,7 +9,9 @@ import pandas as pd
 from csp_dash import config
 from csp_dash.db import queries
 from csp_dash.db.cube import POLICE
-from csp_dash.district.coverage import Coverage, coverage
+from csp_dash.district.coverage import Coverage, MonthlyCoverage
+from csp_dash.district.coverage import monthly_coverage as district_coverage_by_month
+from csp_dash.trends import queries as trends_queries
 from csp_dash.ui.cache import cached
 from csp_dash.ui.state import read_engine
 
@@ -27,6 +29,12 @@ def cube_counts(url: str, layer: str, by: tuple[str, ...], areas_in: tuple[str, 
 @cached(ttl=TTL, show_spinner=False)
 def month_range(url: str) -> tuple[date, date] | None:
     return queries.month_range(read_engine(url))
+
+
+@cached(ttl=TTL, show_spinner=False)
+def loaded_months(url: str) -> list[date]:
+    """Months with any police.uk data loaded (a month absent is a gap, not a zero)."""
+    return trends_queries.loaded_months(read_engine(url))
 
 
 @cached(ttl=TTL, show_spinner=False)
@@ -55,8 +63,14 @@ def cube_layers(url: str) -> list[str]:
 
 
 @cached(ttl=TTL, show_spinner=False)
+def monthly_coverage(url: str) -> MonthlyCoverage:
+    return district_coverage_by_month(read_engine(url))
+
+
 def district_coverage(url: str, first: date | None = None, last: date | None = None) -> Coverage:
-    return coverage(read_engine(url), first, last)
+    """What the district holds and leaves out over the period: summed from the months read
+    once per data version, so a new period costs no query."""
+    return monthly_coverage(url).over(first, last)
 
 
 @cached(ttl=TTL, show_spinner=False)

@@ -79,7 +79,9 @@ class PrebuiltDeck(CompactDeck):
     tooltip, so a cached map costs nothing to send again."""
 
     def __init__(self, deck_json: str, tooltip: dict) -> None:
-        super().__init__(layers=[], tooltip=tooltip, map_provider="carto", map_style=None)
+        # Not pydeck's __init__: it tries to import its Jupyter widget on every call (a failed
+        # import is not cached), 3% of a Hotspots rerun. Streamlit reads only these.
+        self.layers, self._tooltip, self.mapbox_key, self.width = [], tooltip, None, None
         _JSON[self] = deck_json
 
 

@@ -107,6 +107,20 @@ def test_proposed_then_declared_district_counts_only_its_records(force, tmp_path
     assert coverage(eng).status == PROPOSED and _total(eng) == 45
 
 
+def test_coverage_of_a_period_sums_only_its_months(force, tmp_path):
+    """Per month the fixture writes 5 + 3 records in Ours, 7 in Theirs and 2 with no location."""
+    eng = force
+    declare.from_name_prefix(eng, "Ours")
+    one = coverage(eng, date(2024, 2, 1), date(2024, 2, 1))
+    assert (one.inside, one.outside, one.no_location) == (8, 7, 2)
+    two = coverage(eng, date(2024, 2, 1), None)
+    assert (two.inside, two.outside, two.no_location, two.forces) == (16, 14, 4, ("Essex",))
+    none = coverage(eng, date(2025, 1, 1), date(2025, 12, 1))
+    assert (none.inside, none.outside, none.no_location, none.forces) == (0, 0, 0, ())
+    assert "elsewhere in the files loaded" in none.sentence
+    assert coverage(eng) == coverage(eng, date(2024, 1, 1), date(2024, 3, 1))
+
+
 def test_declare_by_prefix_and_by_boundary(force, tmp_path):
     eng = force
     assert declare.from_name_prefix(eng, "Theirs") == 1

@@ -22,12 +22,15 @@ from shapely.geometry import box
 from csp_dash.analysis.concentration import share_for
 from csp_dash.analysis.gistar import fdr_bh
 from csp_dash.cli import commands as cli
+from csp_dash.db.cube import H3_LAYER
 from csp_dash.district import declare
 from csp_dash.harm import default_weights
 from csp_dash.hotspots.analysis import HotspotQuery, analyse, build_domain
 from csp_dash.hotspots.appendix import NOT_FOR_PUBLIC, TOTAL, appendix_stamp, appendix_tables
 from csp_dash.hotspots.cells import cell_universe
 from csp_dash.hotspots.estate_profile import estate_profile
+from csp_dash.hotspots.figures import month_matrix
+from csp_dash.hotspots.layer_counts import CubeCounts, HeldCounts, layer_counts
 from csp_dash.ingest.boundaries import import_boundaries, import_population
 from csp_dash.ingest.police import ingest_police
 from tests.policeuk_files import crime, write_street_csv
@@ -213,7 +216,8 @@ def test_resolution_8_counts_equal_an_independent_h3_grouping(district):
     assert got[got > 0].sort_index().to_dict() == expected.sort_index().to_dict()
     assert all(h3.get_resolution(c) == 8 for c in result.table.index)
     hull = None  # no clipping: the same cells plus neighbours, without the district test
-    assert set(cell_universe(engine, CURRENT, 8, hull)) >= set(result.table.index)
+    cells = CubeCounts(engine, H3_LAYER)
+    assert set(cell_universe(cells, CURRENT, 8, hull)) >= set(result.table.index)
 
 
 def test_profile_matches_the_estate_and_the_district(district, tmp_path):
@@ -303,3 +307,62 @@ def test_cli_prints_counts_gi_and_concentration_as_json(district, capsys):
     assert out["concentration"]["n_units"] == 16
     assert out["method"]["fdr"] == "Benjamini-Hochberg" and out["method"]["p_method"] == "normal"
     assert out["categories"] == ["Burglary"] and out["label"] == "burglary"
+
+
+WINDOWS = [CURRENT, (date(2023, 1, 1), date(2023, 12, 1)), (date(2024, 5, 1), date(2024, 7, 1)),
+           (date(2030, 1, 1), date(2030, 2, 1))]  # the last: no rows at all
+
+
+@pytest.mark.parametrize("layer", ["estate", H3_LAYER])
+def test_held_counts_equal_the_database_s_sums(district, layer):
+    """Held in memory or read per window, every window, filter and grouping gives one frame."""
+    engine, _ = district
+    held, read = HeldCounts.read(engine, layer), CubeCounts(engine, layer)
+    assert len(held.rows) > 20
+    for win in WINDOWS:
+        for cats in (None, ["Burglary"], ["Burglary", "Other crime"], ["No such category"]):
+            for by in (("area", "category"), ("month", "area"), ("area",), ("category",)):
+                want, got = read.window(win, cats, by), held.window(win, cats, by)
+                assert list(got.columns) == [*by, "count"]
+                pd.testing.assert_frame_equal(got, want, check_dtype=False,
+                                              obj=f"{layer} {win} {cats} {by}")
+                assert got["count"].dtype == "int64"
+                assert (got["count"] > 0).all()
+
+
+@pytest.mark.parametrize("unit", ["areas", "cells"])
+def test_analysis_from_held_counts_equals_the_database_read(district, unit):
+    engine, _ = district
+    q = _query(unit=unit, categories=("Burglary",) if unit == "areas" else None)
+    layer = "estate" if unit == "areas" else H3_LAYER
+    want = analyse(engine, q, default_weights("css"))
+    got = analyse(engine, q, default_weights("css"), counts=HeldCounts.read(engine, layer))
+    pd.testing.assert_frame_equal(got.table, want.table)
+    assert want.table["count"].sum() > 0
+    assert got.outside == want.outside
+    with pytest.raises(ValueError, match="counts of layer"):
+        analyse(engine, q, default_weights("css"), counts=CubeCounts(engine, "ward"))
+
+
+def test_only_a_layer_within_the_limit_is_held(district, monkeypatch):
+    engine, _ = district
+    monkeypatch.setenv("CSP_DASH_HELD_COUNT_ROWS", "10")  # the estate layer has more rows
+    assert isinstance(layer_counts(engine, "estate"), CubeCounts)
+    monkeypatch.setenv("CSP_DASH_HELD_COUNT_ROWS", "100000")
+    assert isinstance(layer_counts(engine, "estate"), HeldCounts)
+
+
+def test_month_matrix_sums_by_unit_and_month_and_leaves_out_the_rest():
+    """A hand-worked example: two rows of one cell summed; other units and months dropped."""
+    units = pd.Index(["A", "B", "C"], name="code")
+    months = [date(2024, 1, 1), date(2024, 2, 1)]
+    df = pd.DataFrame({
+        "month": pd.to_datetime(["2024-01-01", "2024-01-01", "2024-02-01", "2024-03-01",
+                                 "2024-02-01"]).astype("datetime64[s]"),
+        "area": ["A", "A", "C", "A", "Z"],
+        "count": [2, 3, 7, 100, 100],
+    })  # fmt: skip
+    m = month_matrix(df, units, months)
+    assert m.to_numpy().tolist() == [[5, 0], [0, 0], [0, 7]]
+    assert list(m.index) == ["A", "B", "C"] and list(m.columns) == list(pd.to_datetime(months))
+    assert month_matrix(df.iloc[:0], units, months).to_numpy().sum() == 0

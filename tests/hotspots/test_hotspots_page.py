@@ -3,6 +3,7 @@ shows, to the figures an independent cube query gives."""
 
 from __future__ import annotations
 
+import json
 import re
 
 import pandas as pd
@@ -11,6 +12,7 @@ import pytest
 from csp_dash.analysis.periods import window
 from csp_dash.db.engine import make_engine
 from csp_dash.db.queries import area_table, cube_counts
+from csp_dash.hotspots.analysis import unit_word
 from tests.apptest_helpers import metric, run_app
 
 PAGE = "app_pages/hotspots.py"
@@ -48,6 +50,11 @@ def test_page_renders_map_method_and_partners_only_marking(page):
     assert shown == _expected(at, url, "estate")
     decks = at.get("deck_gl_json_chart")
     assert len(decks) == 1
+    # The prebuilt deck reaches the browser whole: its layers (24 estates) and its tooltip.
+    spec, tip = json.loads(decks[0].proto.json), json.loads(decks[0].proto.tooltip)
+    areas = spec["layers"][0]["data"]["features"]
+    assert len(areas) == 24 and spec["initialViewState"]["zoom"] > 0
+    assert tip == {"text": "{tip}"} and all(f["properties"]["tip"] for f in areas)
     captions = " ".join(c.value for c in at.caption)
     kb = re.search(r"Map data sent to the browser: ([\d,]+) KB for 24 estates", captions)
     assert kb and 0 < int(kb.group(1).replace(",", "")) < 500
@@ -156,23 +163,32 @@ def test_every_tab_renders_for_cells_and_areas(page):
 
 def test_the_first_hotspot_polygons_are_read_before_the_first_visit(app_env, monkeypatch):
     """After the first page, a background thread (ui/state.warm_imports) reads the default
-    layer's polygons and the district's outline; the first Hotspots run then finds them
-    cached and reads no polygons itself."""
+    layer's polygons and counts and the district's outline; the first Hotspots run then finds
+    them cached and reads no polygons and no layer counts itself."""
     from csp_dash.hotspots import areas as hotspot_areas
+    from csp_dash.hotspots.layer_counts import HeldCounts
     from csp_dash.ui.hotspots import data as hotspot_data
     from csp_dash.ui.hotspots import map as hotspot_map
     from csp_dash.ui.hotspots.panels import mappable
 
     for cache in (hotspot_data.district_areas, hotspot_data.layer_geometry,
-                  hotspot_map.district_boundary):
+                  hotspot_map.district_boundary, hotspot_data.layer_counts):
         cache.clear()  # as on a fresh server (an earlier test may have drawn the page)
     reads: list[str] = []
     real = hotspot_areas.area_frame
     monkeypatch.setattr(hotspot_areas, "area_frame",
                         lambda eng, layer, **kw: reads.append(layer) or real(eng, layer, **kw))
+    held: list[str] = []
+    read_held = HeldCounts.read.__func__
+    monkeypatch.setattr(HeldCounts, "read", classmethod(
+        lambda cls, eng, layer, **kw: held.append(layer) or read_held(cls, eng, layer, **kw)))
     hotspot_map.warm(app_env)
     default = mappable(hotspot_data.map_layers(app_env))[0]
     assert set(reads) == {default, "lsoa"}  # the map's layer, and the LSOAs of the outline
+    assert held == [default]
+    at = run_app(PAGE)  # the first visit, on the default layer
+    assert f"Recorded in the {unit_word(default)}" in [m.label for m in at.metric]
+    assert held == [default], "the page read the layer's counts again"
     warmed = list(reads)
     codes, geometry, _ = hotspot_data.layer_geometry(app_env, default)
     assert hotspot_map.district_boundary(app_env) is not None

@@ -17,7 +17,9 @@ from csp_dash.hotspots import analysis as hotspots
 from csp_dash.hotspots import appendix as hotspot_appendix
 from csp_dash.hotspots import areas as hotspot_areas
 from csp_dash.hotspots import estate_profile as hotspot_profile
+from csp_dash.hotspots import layer_counts as hotspot_counts
 from csp_dash.hotspots.analysis import Domain, HotspotQuery, HotspotResult
+from csp_dash.hotspots.layer_counts import Counts
 from csp_dash.ui import cached as data
 from csp_dash.ui.cache import cached
 from csp_dash.ui.maps import simplified_geometry
@@ -52,8 +54,18 @@ def district_areas(url: str, layer: str) -> gpd.GeoDataFrame:
 
 
 @cached(ttl=TTL, show_spinner=False, resource=True)
+def layer_counts(url: str, layer: str) -> Counts:
+    """The layer's cube counts, held in memory when small (hotspots/layer_counts.py): a new
+    period then sums what is held instead of reading the database. Read-only: shared."""
+    return hotspot_counts.layer_counts(read_engine(url), layer)
+
+
+@cached(ttl=TTL, show_spinner=False, resource=True)
 def domain(url: str, key: tuple, _q: HotspotQuery) -> Domain:
-    areas = None if _q.unit == "cells" or _q.layer == ALL_LAYER else district_areas(url, _q.layer)
+    if _q.unit == "cells":
+        counts = layer_counts(url, hotspots.counted_layer(_q))
+        return hotspots.build_domain(read_engine(url), _q, counts=counts)
+    areas = None if _q.layer == ALL_LAYER else district_areas(url, _q.layer)
     return hotspots.build_domain(read_engine(url), _q, areas)
 
 
@@ -61,8 +73,9 @@ def domain(url: str, key: tuple, _q: HotspotQuery) -> Domain:
 def analyse(url: str, q: HotspotQuery, scheme: str, weights: tuple) -> HotspotResult:
     w = pd.Series(dict(weights), name="weight")
     return hotspots.analyse(
-        read_engine(url), q, w, domain(url, _domain_key(q), q), data.theme_table(url)
-    )
+        read_engine(url), q, w, domain(url, _domain_key(q), q), data.theme_table(url),
+        counts=layer_counts(url, hotspots.counted_layer(q)), loaded=data.loaded_months(url),
+    )  # fmt: skip
 
 
 @cached(ttl=TTL, show_spinner=False, resource=True)

@@ -89,13 +89,15 @@ def _labels(table, metric: str, codes: list, geometry: list[dict], bounds) -> li
 
 
 def warm(url: str) -> None:
-    """Read the polygons a first Hotspots view needs (the default layer's and the district's
-    outline) into the caches, off the visitor's run: a fifth of a first switch to Hotspots."""
+    """Read what a first Hotspots view needs whatever its period (the default layer's polygons
+    and counts, the district's outline) into the caches, off the visitor's run: together
+    about half of a first switch to Hotspots."""
     from csp_dash.ui.hotspots.panels import mappable
 
     layers = hotspot_data.map_layers(url)
     if layers:
         hotspot_data.layer_geometry(url, mappable(layers)[0])
+        hotspot_data.layer_counts(url, mappable(layers)[0])
     if LSOA_LAYER in layers:
         district_boundary(url)
 

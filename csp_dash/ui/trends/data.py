@@ -23,11 +23,6 @@ TTL = config.cache_ttl()
 
 
 @cached(ttl=TTL, show_spinner=False)
-def loaded_months(url: str) -> list[date]:
-    return trends_queries.loaded_months(read_engine(url))
-
-
-@cached(ttl=TTL, show_spinner=False)
 def population(url: str, layer: str, area: str | None) -> Population:
     return trends_queries.area_population(read_engine(url), layer, area)
 
@@ -110,7 +105,7 @@ def context(f: Filters) -> TrendContext:
         f=f,
         counts=counts,
         themes=themes,
-        loaded=loaded_months(f.url),
+        loaded=data.loaded_months(f.url),
         population=population(f.url, f.layer, f.area),
         place=area_label(f),
         events=declared_events(f.url, scopes),
