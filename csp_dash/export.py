@@ -21,11 +21,13 @@ import math
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import altair as alt
 import numpy as np
 import pandas as pd
+
+if TYPE_CHECKING:  # imported where a chart is rendered: table exports need no Altair
+    import altair as alt
 
 # openpyxl and vl_convert are imported where a file is made: a page imports this module for
 # display_safe, and its first load must not wait for them (docs/architecture.md, "Performance").
@@ -440,6 +442,7 @@ def markdown_text(value: Any) -> str:
 
 def _vl_version() -> str | None:
     """The Vega-Lite version altair writes, if vl-convert bundles it (else its latest)."""
+    import altair as alt
     import vl_convert as vlc
 
     wanted = ".".join(alt.SCHEMA_VERSION.lstrip("v").split(".")[:2])

@@ -35,3 +35,26 @@ def test_measure_pages_on_the_demo(demo_db: str, tmp_path: Path):
             "hotspots: areas/cells"} <= names
     assert all(v["median_s"] > 0 and v["n"] >= 1 for v in res["interactions"].values())
     assert "cube/raw" in report(res)
+
+
+@pytest.mark.browser
+def test_browser_redraws_are_timed_on_each_page(app_server, browser):
+    """The served part of the benchmark: on the demo app, one new period per page is picked
+    and timed from the click to the paint after the page's last change."""
+    from benchmarks.bench_pages import browser_redraws
+
+    from benchmarks.bench_pages import _settled
+
+    tab = browser.new_page(viewport={"width": 1400, "height": 900})
+    res = browser_redraws(tab, app_server, rounds=1)
+    box = tab.locator('[data-testid="stSidebar"] [data-testid="stSelectbox"]').filter(
+        has_text="Period ending")
+    picked = box.locator("input").input_value()
+    tab.goto(f"{app_server}/hotspots")
+    _settled(tab)
+    default = box.locator("input").input_value()
+    tab.close()
+    assert set(res) == {"overview: period end", "trends: period end", "hotspots: period end"}
+    # Positive, and below the wait for a quiet page: a time, not a timeout or a stale value.
+    assert all(0 < v["median_s"] < 30 and v["n"] == 1 for v in res.values())
+    assert picked and default and picked != default, (picked, default)  # another month

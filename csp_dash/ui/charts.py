@@ -21,7 +21,7 @@ from altair.vegalite.data import default_data_transformer
 from streamlit import dataframe_util
 
 from csp_dash import config, palette
-from csp_dash.ui.meeting import mode as _mode  # noqa: F401  registers the charts' theme
+from csp_dash.ui.meeting import room_charts as _room  # noqa: F401  registers the charts' theme
 
 if TYPE_CHECKING:  # seasonal is imported only by the pages that decompose
     from csp_dash.analysis.seasonal import SeasonalResult

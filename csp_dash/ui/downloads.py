@@ -10,15 +10,16 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping, Sequence
+from typing import TYPE_CHECKING
 
-import altair as alt
 import pandas as pd
 import streamlit as st
 
 from csp_dash import export
 from csp_dash.ui import auth, tables, text
-from csp_dash.ui.charts import draw
-from csp_dash.ui.meeting.mode import room_sized
+
+if TYPE_CHECKING:  # Altair is imported where a chart is drawn: the Overview draws none
+    import altair as alt
 
 CSV_MIME = "text/csv"
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -159,6 +160,9 @@ def chart_with_downloads(
         st.markdown(f"**{text.md(title)}**")
         if subtitle:
             st.caption(text.md(subtitle))
+    from csp_dash.ui.charts import draw  # Altair, and the charts' theme, when a chart is drawn
+    from csp_dash.ui.meeting.room_charts import room_sized
+
     panels = list(shown if shown is not None else [chart])
     for each in panels:
         draw(room_sized(each, len(panels)), width="stretch")

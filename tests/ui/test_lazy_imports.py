@@ -31,8 +31,10 @@ def _imports(path: Path) -> list[str]:
 def test_app_and_overview_imports_leave_heavy_libraries_out():
     modules = _imports(ROOT / "app.py") + _imports(ROOT / "app_pages" / "overview.py")
     assert "csp_dash.ui.state" in modules  # the chain is read from the files themselves
+    # Altair too: the Overview draws no chart, and importing it was a fifth of a first load's.
+    heavy = (*HEAVY, "altair")
     code = ("import sys\n" + "".join(f"import {m}\n" for m in modules)
-            + f"print(sorted(m for m in {HEAVY!r} if m in sys.modules))")
+            + f"print(sorted(m for m in {heavy!r} if m in sys.modules))")
     r = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True,
                        env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"}, timeout=300)
     assert r.returncode == 0, r.stderr[-2000:]
@@ -88,3 +90,38 @@ def test_trends_and_hotspots_stay_free_of_scipy_and_trends_of_pyproj():
                 *(f"csp_dash.ui.hotspots.{p.stem}"
                   for p in sorted((ROOT / "csp_dash" / "ui" / "hotspots").glob("[!_]*.py")))]
     assert _loaded(hotspots, ("scipy",)) == []
+
+
+def _all_imports(path: Path) -> set[str]:
+    """Every module a file imports, at the top or inside a function."""
+    out = set()
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.ImportFrom) and node.module:
+            out.add(node.module)
+            out.update(f"{node.module}.{a.name}" for a in node.names)
+        elif isinstance(node, ast.Import):
+            out.update(a.name for a in node.names)
+    return out
+
+
+def test_every_ui_module_that_builds_charts_registers_the_charts_theme():
+    """The theme (WCAG text colours, room sizes) is registered by ui/meeting/room_charts.py,
+    which ui/charts.py imports; Altair is no longer imported on a first load, so a UI module
+    that imports Altair must import ui/charts itself, or its charts could miss the theme."""
+    files = [*(ROOT / "csp_dash" / "ui").rglob("*.py"), *(ROOT / "app_pages").glob("*.py")]
+    builders = [p for p in files if "altair" in _all_imports(p)]
+    assert len(builders) >= 5  # the check reads real files
+    themed = {"csp_dash.ui.charts", "csp_dash.ui.meeting.room_charts"}
+    own = {ROOT / "csp_dash" / "ui" / "charts.py", ROOT / "csp_dash" / "ui" / "meeting" / "room_charts.py"}
+    missing = [str(p.relative_to(ROOT)) for p in builders
+               if p not in own and not themed & _all_imports(p)]
+    assert missing == []
+
+
+def test_a_ui_module_that_draws_charts_brings_the_theme_with_it():
+    code = ("import csp_dash.ui.priorities.views, altair\n"
+            "print(altair.theme.active)")
+    r = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True,
+                       env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"}, timeout=300)
+    assert r.returncode == 0, r.stderr[-2000:]
+    assert r.stdout.strip().splitlines()[-1] == "csp_dash"

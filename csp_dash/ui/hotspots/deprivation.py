@@ -10,6 +10,7 @@ import streamlit as st
 
 from csp_dash import config
 from csp_dash.district.deprivation import crime_by_decile
+from csp_dash.ui import charts as _charts  # noqa: F401  the charts' theme, before any spec
 from csp_dash.ui.cache import cached
 from csp_dash.ui.downloads import chart_with_downloads, table_with_downloads
 from csp_dash.ui.state import read_engine

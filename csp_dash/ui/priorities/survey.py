@@ -14,6 +14,7 @@ from csp_dash.ingest.errors import IngestError
 from csp_dash.ingest.survey import ingest_survey, list_surveys
 from csp_dash.priorities.concern import FEW_ANSWERS
 from csp_dash.ui import auth
+from csp_dash.ui import charts as _charts  # noqa: F401  the charts' theme, before any spec
 from csp_dash.ui.downloads import chart_downloads, table_downloads, table_with_downloads
 from csp_dash.ui.priorities.data import concern_tables
 from csp_dash.ui.state import data_changed, engine

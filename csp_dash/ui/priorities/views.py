@@ -12,6 +12,7 @@ from csp_dash import harm
 from csp_dash.analysis.scoring import FORMULA_MARKDOWN, ScoringModel
 from csp_dash.priorities.charts import MATRIX_COLUMNS, matrix_frame, risk_matrix
 from csp_dash.priorities.table import dimension_table, display_table
+from csp_dash.ui import charts as _charts  # noqa: F401  the charts' theme, before any spec
 from csp_dash.ui.downloads import chart_downloads, table_with_downloads
 from csp_dash.ui.text import md
 
