@@ -41,9 +41,7 @@ def test_measure_pages_on_the_demo(demo_db: str, tmp_path: Path):
 def test_browser_redraws_are_timed_on_each_page(app_server, browser):
     """The served part of the benchmark: on the demo app, one new period per page is picked
     and timed from the click to the paint after the page's last change."""
-    from benchmarks.bench_pages import browser_redraws
-
-    from benchmarks.bench_pages import _settled
+    from benchmarks.bench_pages import _settled, browser_redraws
 
     tab = browser.new_page(viewport={"width": 1400, "height": 900})
     res = browser_redraws(tab, app_server, rounds=1)

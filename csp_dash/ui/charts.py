@@ -22,6 +22,7 @@ from streamlit import dataframe_util
 
 from csp_dash import config, palette
 from csp_dash.ui.meeting import room_charts as _room  # noqa: F401  registers the charts' theme
+from csp_dash.ui.meeting.mode import presenting
 
 if TYPE_CHECKING:  # seasonal is imported only by the pages that decompose
     from csp_dash.analysis.seasonal import SeasonalResult
@@ -41,6 +42,7 @@ WIDTH = 720  # stretched to the page when drawn; fixed for PNG/SVG export
 MAX_MONTH_LABELS = 12
 EVENT_ROWS = 3  # labels of nearby events are staggered over this many lines
 EVENT_FONT = 11
+ROOM_EVENT_FONT = 16  # while presenting: read from the back of a room (ui/meeting/mode.py)
 
 
 def draw(chart: alt.TopLevelMixin, *, key: str | None = None, **kwargs: Any) -> None:
@@ -122,7 +124,8 @@ def event_marks(
         text=[textwrap.shorten(str(t), short, placeholder="…") for t in ev["label"]],
         at=[(m - first).days / span for m in ev["month"]],
     )
-    ev = ev.assign(right=ev["at"] < 0.5, row_px=_event_rows(ev["at"], ev["text"]))
+    font = ROOM_EVENT_FONT if presenting() else EVENT_FONT
+    ev = ev.assign(right=ev["at"] < 0.5, row_px=_event_rows(ev["at"], ev["text"], font))
     tips = [c for c in ("label", "kind", "scope") if c in ev.columns]
     rule = (
         alt.Chart(ev)
@@ -138,7 +141,7 @@ def event_marks(
                 baseline="top",
                 dx=3 if right else -3,
                 color=colour,
-                fontSize=EVENT_FONT,
+                fontSize=font,
                 limit=alt.ExprRef("width / 2 - 8"),
             )  # fmt: skip
             # y in pixels (scale=None): inside the plot, whatever the values.
@@ -147,23 +150,25 @@ def event_marks(
     return layers
 
 
-def _event_rows(at: pd.Series, text: pd.Series) -> list[int]:
+def _event_rows(at: pd.Series, text: pd.Series, font: int = EVENT_FONT) -> list[int]:
     """Pixel offsets putting each label on the first line where it meets no earlier label
     (widths estimated at 0.6 em a character on a WIDTH-wide plot)."""
     ends = [-1.0] * EVENT_ROWS  # where each line's last label ends, left to right
     rows = []
     for a, t in zip(at, text, strict=True):
-        x, w = a * WIDTH, min(len(t) * EVENT_FONT * 0.6, WIDTH / 2)
+        x, w = a * WIDTH, min(len(t) * font * 0.6, WIDTH / 2)
         lo, hi = (x, x + w) if a < 0.5 else (x - w, x)
         row = next((r for r, end in enumerate(ends) if end < lo), len(rows) % EVENT_ROWS)
         ends[row] = hi
-        rows.append(2 + row * (EVENT_FONT + 3))
+        rows.append(2 + row * (font + 3))
     return rows
 
 
 def _title(title: str, subtitle: str | None = None) -> alt.TitleParams:
+    # While presenting, the theme's room sizes (a size set here would override them).
+    size = {} if presenting() else {"fontSize": 14}
     return alt.TitleParams(
-        title, subtitle=subtitle or "", anchor="start", fontSize=14,
+        title, subtitle=subtitle or "", anchor="start", **size,
         color=palette.TEXT, subtitleColor=palette.MUTED_TEXT,
     )  # fmt: skip
 

@@ -8,6 +8,7 @@ from urllib.parse import parse_qs, urlsplit
 from csp_dash.db.engine import make_engine
 from csp_dash.meeting import pack
 from csp_dash.meeting.views import make_view
+from csp_dash.palette import EVENT
 from csp_dash.ui.nav import PAGES
 from tests.access.test_access_pages import DA, db, run_as  # noqa: F401  (db is a fixture)
 from tests.apptest_helpers import run_app
@@ -31,6 +32,21 @@ def _chart_frames(at) -> list[tuple[dict, list]]:
             for c in at.get("vega_lite_chart")]
 
 
+def _event_label_sizes(spec: dict) -> list[int]:
+    """Font sizes of the event labels (text marks in the event colour) anywhere in a spec."""
+    found, stack = [], [spec]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            mark = node.get("mark")
+            if isinstance(mark, dict) and mark.get("type") == "text" and mark.get("color") == EVENT:
+                found.append(mark["fontSize"])
+            stack.extend(node.values())
+        elif isinstance(node, list):
+            stack.extend(node)
+    return found
+
+
 def _sidebar_widgets(at) -> int:
     sb = at.sidebar
     return len(sb.selectbox) + len(sb.multiselect) + len(sb.button) + len(sb.text_input)
@@ -50,6 +66,14 @@ def test_present_mode_draws_no_sidebar_controls_and_only_the_slide(app_env):
     assert spec["config"]["axis"]["labelFontSize"] >= 18
     assert all(s.get("config", {}).get("axis", {}).get("labelFontSize", 11) < 18
                for s, _ in _chart_frames(normal))  # other sessions keep their sizes
+    # The declared events' labels too (the demo declares some inside these 24 months).
+    assert _event_label_sizes(spec) and min(_event_label_sizes(spec)) >= 16
+    # and the chart's title: the theme's room size, not the page's 14 px.
+    assert "fontSize" not in spec["title"] and spec["config"]["title"]["fontSize"] >= 28
+    spc = run_app("app_pages/trends.py", len="24", view="SPC")  # the same chart on the page
+    titled = [s["title"] for s, _ in _chart_frames(spc) if isinstance(s.get("title"), dict)]
+    assert titled and all(t.get("fontSize") == 14 for t in titled)
+    assert {n for s, _ in _chart_frames(normal) for n in _event_label_sizes(s)} == {11}
     overview = run_app(present="1")
     assert overview.title[0].value == "Overview" and not overview.dataframe
     assert _sidebar_widgets(overview) == 0
