@@ -5,7 +5,7 @@ A Hotspots view reads three windows of one layer (this period and the one compar
 and category; this period by month and area). With a district declared the layer's cube rows
 are a few tens of thousands, so the page reads them once per data version and sums windows in
 memory; a layer above ``config.held_count_rows()`` (a national load without a district) is read
-per window as before. Both give the same frame: ``tests/hotspots/test_layer_counts.py``.
+per window as before. Both give the same frame (tests/hotspots/test_hotspots_district.py).
 """
 
 from __future__ import annotations
@@ -93,7 +93,7 @@ def layer_rows(engine: Engine, layer: str, source: str = POLICE) -> int:
         return int(conn.execute(stmt).scalar_one())
 
 
-def layer_counts(engine: Engine, layer: str) -> HeldCounts | CubeCounts:
+def layer_counts(engine: Engine, layer: str) -> Counts:
     """The layer held in memory when it has at most ``config.held_count_rows()`` cube rows,
     else read per window."""
     if layer_rows(engine, layer) <= config.held_count_rows():
