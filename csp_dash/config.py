@@ -77,6 +77,10 @@ SETTINGS = {
                 "Hotspots hold a layer's cube rows in memory (about 25 bytes a row) when it has "
                 "at most this many, and sum each period there; a larger layer (a national "
                 "load without a district) is read from the database for each period"),
+        Setting("freeze_gc", "CSP_DASH_FREEZE_GC", "1",
+                "1: once the pages' libraries are imported, keep what is alive then out of "
+                "the garbage collector's scans (gc.freeze); Streamlit collects after every "
+                "run, and scanning the libraries' objects cost about 90 ms of each"),
         Setting("max_field_chars", "CSP_DASH_MAX_FIELD_CHARS", "1000",
                 "Longest text field of a police.uk row; a longer one makes the row a reject"),
     ]
@@ -140,6 +144,11 @@ def check_charts() -> bool:
 def held_count_rows() -> int:
     """Largest layer (cube rows) that Hotspots hold in memory (hotspots/layer_counts.py)."""
     return int(get("held_count_rows"))
+
+
+def freeze_gc() -> bool:
+    """Whether a served app freezes its long-lived objects after the warm-up (ui/state.py)."""
+    return get("freeze_gc") == "1"
 
 
 def cache_ttl() -> int:

@@ -38,7 +38,9 @@ def served_app(db_url: str, port: int | None = None, extra_args: tuple[str, ...]
         pytest.skip(f"{CHROMIUM} is absent: `apt-get install -y chromium` (make test does it as root)")
     pytest.importorskip("playwright")
     port = port or free_port()
-    env = {**os.environ, **(env or {}), "CSP_DASH_DB_URL": db_url}
+    # A served app freezes its long-lived objects as in production (conftest turns it off for
+    # AppTest, which runs in the test's own process).
+    env = {**os.environ, "CSP_DASH_FREEZE_GC": "1", **(env or {}), "CSP_DASH_DB_URL": db_url}
     # Its log goes to a file, never a pipe: a pipe nobody reads fills (64 KB of logged
     # tracebacks from closed browser tabs) and the server then blocks on its next write.
     log = tempfile.TemporaryFile()

@@ -18,6 +18,11 @@ PG_URL = os.environ.get("CSP_DASH_TEST_PG_URL", "")
 # Every chart a page test draws, in-process or in a served app, is checked against the
 # Vega-Lite schema (a served app skips the check: csp_dash/ui/charts.vega_lite).
 os.environ["CSP_DASH_CHECK_CHARTS"] = "1"
+# AppTest runs the app in this process: its warm-up would freeze the test worker's objects
+# (gc.freeze), keeping cycles among them, open connections included, for the whole session.
+# Served apps freeze as in production (tests/browser_helpers.served_app); the freeze itself is
+# tested in tests/ui/test_gc_freeze.py.
+os.environ["CSP_DASH_FREEZE_GC"] = "0"
 
 
 def _pg_engine(request: pytest.FixtureRequest):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import logging
 import sys
 import threading
@@ -200,6 +201,19 @@ def _import_pages() -> None:
         hotspot_map.warm(db_url())
     except Exception:  # noqa: BLE001  a head start only: the page reads what it needs anyway
         logging.getLogger(__name__).warning("warming the hotspot polygons failed", exc_info=True)
+    if config.freeze_gc():
+        freeze_long_lived()
+
+
+def freeze_long_lived() -> None:
+    """Take what is alive now out of the garbage collector's scans: the libraries' modules,
+    classes and functions (about 180,000 objects) and the warmed polygons live as long as the
+    process. Streamlit collects every generation after each run (``runner.postScriptGC``),
+    and scanning them held the interpreter lock for about 90 ms of each rerun, while the
+    page's last messages waited to be sent (docs/architecture.md, "Performance").
+    Reference counting still frees these objects; only cycles among them are left."""
+    gc.collect()
+    gc.freeze()
 
 
 @st.cache_resource(show_spinner=False)
