@@ -192,31 +192,61 @@ def _vm(pid: int, field: str) -> float:
 
 
 TARGET_REDRAW_S = 0.5
+# Installed before the page loads: the time of the last text drawn on a 2D canvas (the tables'
+# cells, canvas charts) and of the last WebGL draw (the map). A MutationObserver sees neither.
+DRAWS_JS = """(() => {
+  window.__draws = {text: -1, gl: -1};
+  const text = CanvasRenderingContext2D.prototype.fillText;
+  CanvasRenderingContext2D.prototype.fillText = function (...a) {
+    window.__draws.text = performance.now(); return text.apply(this, a); };
+  for (const C of [WebGLRenderingContext, WebGL2RenderingContext]) {
+    for (const m of ['drawArrays', 'drawElements', 'drawArraysInstanced', 'drawElementsInstanced']) {
+      const f = C.prototype[m];
+      if (f) C.prototype[m] = function (...a) { window.__draws.gl = performance.now();
+                                                return f.apply(this, a); };
+    }
+  }
+})()"""
 # Installed before each pick: the time of the click, of the last change to the page after it
 # (elements added, replaced or restyled: a rerun's redraw) and of the first frame painted after
-# that change. A run too quick to show as running still changes the page.
+# that change; the same for changes outside any <canvas> (what is shown: a canvas's children
+# are its accessible copy, which Streamlit's table updates about 200 ms after drawing its
+# cells). A run too quick to show as running still changes the page.
 WATCH_JS = """() => {
-  window.__redraw = {click: null, last: null, painted: null};
+  window.__redraw = {click: null, last: null, painted: null, shownLast: null, shown: null};
   document.addEventListener('click', () => { window.__redraw.click = performance.now(); },
                             {capture: true, once: true});
   if (window.__redrawWatch) window.__redrawWatch.disconnect();
-  window.__redrawWatch = new MutationObserver(() => {
+  window.__redrawWatch = new MutationObserver((list) => {
     const r = window.__redraw, now = performance.now();
     if (r.click === null) return;
     r.last = now;
     requestAnimationFrame(() => { if (r.last === now) r.painted = performance.now(); });
+    const node = (m) => m.target.nodeType === 1 ? m.target : m.target.parentElement;
+    if (list.some((m) => !(node(m) && node(m).closest('canvas')))) {
+      r.shownLast = now;
+      requestAnimationFrame(() => { if (r.shownLast === now) r.shown = performance.now(); });
+    }
   });
   window.__redrawWatch.observe(document.body, {subtree: true, childList: true, attributes: true,
                                                characterData: true});
 }"""
-# Redrawn: no run in progress, and the page has not changed for QUIET_MS since its last paint.
+# Redrawn: no run in progress, and neither the page nor a canvas has changed for QUIET_MS.
 QUIET_MS = 500
 REDRAWN_JS = f"""() => {{
-  const r = window.__redraw;
+  const r = window.__redraw, d = window.__draws;
   const state = document.querySelector('[data-testid="stApp"]').getAttribute('data-test-script-state');
+  const now = performance.now();
   return state !== 'running' && r.painted !== null && r.last !== null
-    && performance.now() - r.last > {QUIET_MS};
+    && now - r.last > {QUIET_MS} && now - Math.max(d.text, d.gl) > {QUIET_MS};
 }}"""
+
+
+def _redraw_times(r: dict, d: dict) -> tuple[float, float]:
+    """(shown, whole) in seconds from the click: the last change a visitor sees (page outside
+    canvases, canvas text, WebGL), and the last change of any kind (canvases' copies too)."""
+    shown = max([r["shown"] or r["click"]] + [t for t in (d["text"], d["gl"]) if t > r["click"]])
+    return (shown - r["click"]) / 1000, (r["painted"] - r["click"]) / 1000
 
 
 def _settled(tab) -> None:
@@ -228,14 +258,17 @@ def _settled(tab) -> None:
 
 def browser_redraws(tab, base: str, rounds: int) -> dict:
     """On each page, pick ``rounds`` other 'Period ending' months in the sidebar as a visitor
-    does; each is timed, in the page's own clock, from the click on the month to the first
-    frame painted after the last change the rerun made to the page (the issue's 0.5 s, server
-    and browser together). The map's WebGL drawing is not a page change: it is not counted."""
+    does; each is timed, in the page's own clock, from the click on the month to the last
+    change a visitor sees: the frame painted after the rerun's last change to the page, or
+    the last text drawn on a table's canvas or WebGL draw of the map, whichever is later
+    (the issue's 0.5 s, server and browser together). ``whole`` also waits for the tables'
+    accessible copies (a canvas's children), which Streamlit updates about 200 ms later."""
+    tab.add_init_script(DRAWS_JS)
     out = {}
     for name in ("overview", "trends", "hotspots"):
         tab.goto(f"{base}/{name}", wait_until="domcontentloaded")
         _settled(tab)
-        times = []
+        times, whole, drew = [], [], {"text": 0, "gl": 0}
         for i in range(rounds):
             box = tab.locator('[data-testid="stSidebar"] [data-testid="stSelectbox"]').filter(
                 has_text="Period ending")
@@ -245,10 +278,14 @@ def browser_redraws(tab, base: str, rounds: int) -> dict:
             tab.evaluate(WATCH_JS)
             option.click()
             tab.wait_for_function(REDRAWN_JS, polling=100, timeout=120_000)
-            r = tab.evaluate("() => window.__redraw")
-            times.append((r["painted"] - r["click"]) / 1000)
+            r, d = tab.evaluate("() => window.__redraw"), tab.evaluate("() => window.__draws")
+            shown, all_ = _redraw_times(r, d)
+            drew = {k: n + (d[k] > r["click"]) for k, n in drew.items()}
+            times.append(shown)
+            whole.append(all_)
         out[f"{name}: period end"] = {"median_s": statistics.median(times), "max_s": max(times),
-                                      "n": len(times)}
+                                      "whole_median_s": statistics.median(whole),
+                                      "n": len(times), "canvas_drawn": drew}
     return out
 
 
@@ -334,8 +371,9 @@ def report(res: dict) -> str:
         for name, v in s.get("browser_redraws", {}).items():
             flag = "" if v["median_s"] <= TARGET_REDRAW_S else "  OVER TARGET"
             lines.append(f"  in Chromium, {name:22s} median {v['median_s'] * 1000:5.0f} ms  max "
-                         f"{v['max_s'] * 1000:5.0f} ms  (n={v['n']}; click to painted, target "
-                         f"{TARGET_REDRAW_S * 1000:.0f} ms){flag}")
+                         f"{v['max_s'] * 1000:5.0f} ms  (n={v['n']}; click to shown, target "
+                         f"{TARGET_REDRAW_S * 1000:.0f} ms){flag}; with the tables' "
+                         f"accessible copies {v['whole_median_s'] * 1000:.0f} ms")
     return "\n".join(lines)
 
 

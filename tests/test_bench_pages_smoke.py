@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from benchmarks.bench_pages import measure_pages, report
+from benchmarks.bench_pages import _redraw_times, measure_pages, report
 from csp_dash.db.engine import make_engine
 from csp_dash.db.schema import crimes, cube
 
@@ -55,4 +55,22 @@ def test_browser_redraws_are_timed_on_each_page(app_server, browser):
     assert set(res) == {"overview: period end", "trends: period end", "hotspots: period end"}
     # Positive, and below the wait for a quiet page: a time, not a timeout or a stale value.
     assert all(0 < v["median_s"] < 30 and v["n"] == 1 for v in res.values())
+    # What is shown never comes after the last change of any kind.
+    assert all(v["median_s"] <= v["whole_median_s"] < 30 for v in res.values())
+    # The tables and the map draw on canvases, which the page's own changes do not show: the
+    # hooks saw them: the Overview's tables redrawn, and the map on Hotspots.
+    assert res["overview: period end"]["canvas_drawn"]["text"] == 1
+    assert res["hotspots: period end"]["canvas_drawn"]["gl"] == 1
     assert picked and default and picked != default, (picked, default)  # another month
+
+
+def test_redraw_times_take_the_last_thing_shown():
+    """Worked by hand: times in ms of the page's clock, click at 1,000."""
+    r = {"click": 1000.0, "painted": 1600.0, "shown": 1300.0}
+    # The map drawn after the page's last visible change: the map's time.
+    assert _redraw_times(r, {"text": 1250.0, "gl": 1420.0}) == pytest.approx((0.42, 0.6))
+    # Canvas draws from before the click (the page's load) are not this pick's.
+    assert _redraw_times(r, {"text": 900.0, "gl": -1}) == pytest.approx((0.3, 0.6))
+    # Only a canvas's copy changed: what is shown is the canvas's own drawing.
+    assert _redraw_times({**r, "shown": None}, {"text": 1100.0, "gl": -1}) == pytest.approx(
+        (0.1, 0.6))
