@@ -35,10 +35,10 @@ from __future__ import annotations
 import math
 from typing import Literal, NamedTuple
 
-import geopandas as gpd
 import numpy as np
 import pandas as pd
 
+from csp_dash.analysis.metres import centroids_m, crs_of
 from csp_dash.analysis.weights import Adjacency, BinaryWeights, distance_band, queen_contiguity
 
 #: (threshold on p_fdr, label suffix), strictest first.
@@ -296,31 +296,31 @@ def describe_weights(w: BinaryWeights, kind: str, unit_word: str = "areas") -> s
     return text
 
 
-def queen_weights(gdf: gpd.GeoDataFrame, unit_word: str = "areas") -> Weights:
-    """Queen contiguity (shared edge or corner) between polygons, ids = ``gdf.index``."""
+def queen_weights(gdf: pd.DataFrame, unit_word: str = "areas") -> Weights:
+    """Queen contiguity (shared edge or corner) between polygons (a ``geometry`` column, of a
+    DataFrame or a GeoDataFrame), ids = ``gdf.index``."""
     if gdf.index.has_duplicates:
         raise ValueError("area index must be unique")
     # Islands are expected (offshore estates, gaps in custom polygons); we report them.
-    w = queen_contiguity(gdf.geometry.to_numpy(), list(gdf.index))
+    w = queen_contiguity(gdf["geometry"].to_numpy(), list(gdf.index))
     return Weights(w, describe_weights(w, "Queen contiguity", unit_word))
 
 
 def distance_weights(
-    gdf: gpd.GeoDataFrame, threshold_m: float, unit_word: str = "areas"
+    gdf: pd.DataFrame, threshold_m: float, unit_word: str = "areas"
 ) -> Weights:
     """Binary distance band: units whose centroids lie within ``threshold_m`` metres.
 
-    Centroids are taken in the local UTM zone (``estimate_utm_crs``) so distances are metres.
+    Centroids are taken in the local UTM zone (analysis/metres.py) so distances are metres;
+    a plain DataFrame's polygons are WGS84 (hotspots/areas.area_frame).
     """
-    if gdf.crs is None:
+    if crs_of(gdf) is None:
         raise ValueError("geometry has no CRS")
     if threshold_m <= 0:
         raise ValueError("threshold_m must be positive")
     if gdf.index.has_duplicates:
         raise ValueError("area index must be unique")
-    projected = gdf.geometry.to_crs(gdf.estimate_utm_crs())
-    centroids = projected.centroid
-    coords = np.column_stack([centroids.x.to_numpy(), centroids.y.to_numpy()])
+    coords = centroids_m(gdf["geometry"].to_numpy(), crs_of(gdf))
     w = distance_band(coords, threshold_m, list(gdf.index))
     kind = f"Distance band {threshold_m:,.0f} m between centroids"
     return Weights(w, describe_weights(w, kind, unit_word))

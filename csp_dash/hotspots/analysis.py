@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Literal
 
-import geopandas as gpd
 import pandas as pd
 from sqlalchemy import Engine
 
@@ -80,7 +79,7 @@ class Domain:
     residents: pd.Series | None
     households: pd.Series | None
     weights: Weights
-    geometry: gpd.GeoDataFrame | None
+    geometry: pd.DataFrame | None  # areas.area_frame's; None for cells
     unit_word: str
     description: str
 
@@ -98,7 +97,7 @@ def _counts(engine: Engine, q: HotspotQuery, counts: Counts | None) -> Counts:
     return counts
 
 
-def build_domain(engine: Engine, q: HotspotQuery, areas: gpd.GeoDataFrame | None = None,
+def build_domain(engine: Engine, q: HotspotQuery, areas: pd.DataFrame | None = None,
                  counts: Counts | None = None) -> Domain:
     """Areas of ``q.layer`` with geometry, or the district's H3 cells for ``q.current``;
     ``areas``: the layer's `area_frame(..., district_only=True)` when the caller has it;

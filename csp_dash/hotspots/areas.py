@@ -5,12 +5,13 @@ from __future__ import annotations
 import math
 from typing import Literal
 
-import geopandas as gpd
 import numpy as np
+import pandas as pd
 import shapely
 from sqlalchemy import Engine
 
 from csp_dash.analysis.gistar import Weights, distance_weights, queen_weights
+from csp_dash.analysis.metres import centroids_m, crs_of
 from csp_dash.analysis.weights import min_threshold_distance
 from csp_dash.db import queries
 from csp_dash.db.cube import LSOA_LAYER
@@ -22,8 +23,10 @@ MAX_ISLAND_SHARE = 0.1
 DISTRICT_LAYER = "district"
 
 
-def area_frame(engine: Engine, layer: str, district_only: bool = False) -> gpd.GeoDataFrame:
-    """The layer's areas with geometry (index ``code``): name, population, households.
+def area_frame(engine: Engine, layer: str, district_only: bool = False) -> pd.DataFrame:
+    """The layer's areas (index ``code``): name, population, households, and ``geometry``,
+    shapely polygons in WGS84 longitude and latitude as stored. A plain DataFrame, not
+    geopandas': the pages do not import geopandas (docs/architecture.md, "Performance").
 
     ``district_only``: of the LSOA layer, only the district's LSOAs. A force's or the country's
     LSOAs may be loaded beside them; reading and simplifying only the district's keeps a page's
@@ -36,13 +39,9 @@ def area_frame(engine: Engine, layer: str, district_only: bool = False) -> gpd.G
     df = queries.area_table(engine, layer, with_geometry=True, codes=codes)
     df = df[df["geometry"].notna()]
     geoms = shapely.from_geojson(df["geometry"].to_numpy(dtype=object))
-    gdf = gpd.GeoDataFrame(
-        df[["code", "name", "population", "households"]].reset_index(drop=True),
-        geometry=np.asarray(geoms),
-        crs="EPSG:4326",
-    )
-    gdf["geometry"] = shapely.make_valid(gdf.geometry.values)
-    return gdf.set_index("code").sort_index()
+    out = df[["code", "name", "population", "households"]].reset_index(drop=True)
+    out["geometry"] = pd.Series(list(shapely.make_valid(np.asarray(geoms))), dtype=object)
+    return out.set_index("code").sort_index()
 
 
 def layers_with_geometry(engine: Engine) -> list[str]:
@@ -56,16 +55,15 @@ def _round_up(x: float, step: float = 50.0) -> float:
     return max(step, math.ceil(x / step) * step)
 
 
-def nearest_neighbour_threshold(gdf: gpd.GeoDataFrame) -> float:
+def nearest_neighbour_threshold(gdf: pd.DataFrame) -> float:
     """Smallest centroid distance band (metres, rounded up to 50 m) giving every area at least
     one neighbour (ArcGIS's default distance band does the same)."""
-    centroids = gdf.geometry.to_crs(gdf.estimate_utm_crs()).centroid
-    coords = np.column_stack([centroids.x.to_numpy(), centroids.y.to_numpy()])
+    coords = centroids_m(gdf["geometry"].to_numpy(), crs_of(gdf))
     return _round_up(float(min_threshold_distance(coords)) * 1.0001)
 
 
 def area_weights(
-    gdf: gpd.GeoDataFrame,
+    gdf: pd.DataFrame,
     kind: AreaWeights = "auto",
     threshold_m: float | None = None,
     unit_word: str = "areas",

@@ -79,6 +79,11 @@ class Context:
         return next((i for i in self.items if i["kind"] == kind and i[key] == name), None)
 
 
+def _geo(frame: pd.DataFrame) -> gpd.GeoDataFrame:
+    """An area frame (WGS84 polygons) as a GeoDataFrame, for the report's map drawing."""
+    return gpd.GeoDataFrame(frame, geometry="geometry", crs="EPSG:4326")
+
+
 def build_context(engine: Engine, end: date, public: bool) -> Context:
     rng = queries.month_range(engine)
     if rng is None:
@@ -95,10 +100,10 @@ def build_context(engine: Engine, end: date, public: bool) -> Context:
     estates = outline = domain = None
     mapped = layers_with_geometry(engine)
     if ESTATE in mapped:
-        estates = area_frame(engine, ESTATE)
+        estates = _geo(area_frame(engine, ESTATE))
         domain = build_domain(engine, HotspotQuery(ESTATE, None, cmp.current))
     if "district" in mapped:
-        outline = area_frame(engine, "district")
+        outline = _geo(area_frame(engine, "district"))
     return Context(
         engine, end, public, counts, themes, loaded, cmp, items_from(cmp, themes),
         events.list_events(engine), harm.weights(engine, HARM_SCHEME),

@@ -12,7 +12,6 @@ import math
 import weakref
 from urllib.parse import quote
 
-import geopandas as gpd
 import pandas as pd
 import pydeck as pdk
 import shapely
@@ -123,11 +122,13 @@ def tooltips(table: pd.DataFrame, unit_word: str, rate_base: str, named: bool = 
     return tips
 
 
-def simplified_geometry(gdf: gpd.GeoDataFrame) -> list[dict]:
-    """GeoJSON geometry dicts, simplified to ~1/2000 of the layer's extent and rounded."""
-    minx, miny, maxx, maxy = gdf.total_bounds
+def simplified_geometry(gdf: pd.DataFrame) -> list[dict]:
+    """GeoJSON geometry dicts of the frame's ``geometry`` (hotspots/areas.area_frame),
+    simplified to ~1/2000 of the layer's extent and rounded."""
+    geoms = gdf["geometry"].to_numpy()
+    minx, miny, maxx, maxy = shapely.total_bounds(geoms)
     tol = max(maxx - minx, maxy - miny) / 2000
-    geoms = shapely.simplify(gdf.geometry.values, tol, preserve_topology=True)
+    geoms = shapely.simplify(geoms, tol, preserve_topology=True)
     geoms = shapely.set_precision(geoms, 10**-DECIMALS)
     return [
         json.loads(shapely.to_geojson(g)) if g is not None and not g.is_empty else None

@@ -125,3 +125,44 @@ def test_a_ui_module_that_draws_charts_brings_the_theme_with_it():
                        env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"}, timeout=300)
     assert r.returncode == 0, r.stderr[-2000:]
     assert r.stdout.strip().splitlines()[-1] == "csp_dash"
+
+
+GEO = ("geopandas", "pyproj")
+
+
+def test_busy_pages_and_the_warm_up_import_no_geopandas_or_pyproj():
+    # The served memory budget: the pages read areas as plain DataFrames of shapely polygons;
+    # geopandas (with pyproj) cost about 15 MB. pyproj comes in when a distance band is built.
+    modules = ["csp_dash.ui.state", "csp_dash.ui.horizon.forecast_tab"]
+    for page in ("overview", "trends", "hotspots"):
+        modules += _imports(ROOT / "app_pages" / f"{page}.py")
+        if page != "overview":
+            modules += [f"csp_dash.ui.{page}.{p.stem}"
+                        for p in sorted((ROOT / "csp_dash" / "ui" / page).glob("[!_]*.py"))]
+    assert _loaded(modules, GEO) == []
+    assert _loaded(["csp_dash.report.context"], GEO) == ["geopandas", "pyproj"]  # it sees one
+
+
+WALK = """
+import sys
+from streamlit.testing.v1 import AppTest
+at = AppTest.from_file("app.py", default_timeout=120)
+at.run()
+for page in ("trends", "hotspots"):
+    at.switch_page(f"app_pages/{page}.py")
+    at.run()
+    assert not at.exception, at.exception
+print(sorted(m for m in ("geopandas", "pyproj") if m in sys.modules),
+      any("Map data sent" in c.value for c in at.caption))
+"""
+
+
+@pytest.mark.slow
+def test_a_walk_through_the_pages_never_imports_geopandas(own_demo):
+    """The demo's estates lie apart, so their Gi* uses a distance band: pyproj, not geopandas."""
+    env = {"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin", "CSP_DASH_DB_URL": own_demo,
+           "CSP_DASH_FREEZE_GC": "0"}
+    r = subprocess.run([sys.executable, "-c", WALK], cwd=ROOT, capture_output=True, text=True,
+                       env=env, timeout=600)
+    assert r.returncode == 0, r.stderr[-3000:]
+    assert r.stdout.strip().splitlines()[-1] == "['pyproj'] True"

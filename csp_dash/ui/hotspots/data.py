@@ -8,8 +8,8 @@ version (ui/cache.py), so a boundary load or a new district shows at the next ru
 
 from __future__ import annotations
 
-import geopandas as gpd
 import pandas as pd
+import shapely
 
 from csp_dash import config, harm
 from csp_dash.db.cube import ALL_LAYER
@@ -47,7 +47,7 @@ def _domain_key(q: HotspotQuery) -> tuple:
 
 
 @cached(ttl=TTL, show_spinner=False, resource=True)
-def district_areas(url: str, layer: str) -> gpd.GeoDataFrame:
+def district_areas(url: str, layer: str) -> pd.DataFrame:
     """The layer's polygons (the district's only, of the LSOA layer), read once for Gi*'s
     units, the map and the district's outline. Read-only: shared, not copied."""
     return hotspot_areas.area_frame(read_engine(url), layer, district_only=True)
@@ -82,7 +82,7 @@ def analyse(url: str, q: HotspotQuery, scheme: str, weights: tuple) -> HotspotRe
 def layer_geometry(url: str, layer: str) -> tuple[pd.Index, list[dict], tuple]:
     """Simplified polygons of a layer for the map (codes, GeoJSON geometries, bounds)."""
     gdf = district_areas(url, layer)
-    return gdf.index, simplified_geometry(gdf), tuple(gdf.total_bounds)
+    return gdf.index, simplified_geometry(gdf), tuple(shapely.total_bounds(gdf["geometry"]))
 
 
 @cached(ttl=TTL, show_spinner=False, hash_funcs=_QUERY_HASH)
