@@ -39,6 +39,10 @@ SETTINGS = {
                 "complementary cells alike, so it reveals neither"),
         Setting("cache_ttl", "CSP_DASH_CACHE_TTL", "600",
                 "Seconds a page keeps a cached query before asking the database again"),
+        Setting("cache_entries", "CSP_DASH_CACHE_ENTRIES", "64",
+                "Most results each cached query keeps, least recently used dropped first: "
+                "every period, area and theme a room of visitors picks is kept until the "
+                "cache's time runs out, so this bounds the app's memory"),
         Setting("pseudonym_secret", "CSP_DASH_PSEUDONYM_SECRET", "",
                 "Secret for the keyed hash that pseudonymises partner victim keys"),
         Setting("police_api_url", "CSP_DASH_POLICE_API_URL", "https://data.police.uk/api",
@@ -149,6 +153,11 @@ def held_count_rows() -> int:
 def freeze_gc() -> bool:
     """Whether a served app freezes its long-lived objects after the warm-up (ui/state.py)."""
     return get("freeze_gc") == "1"
+
+
+def cache_entries() -> int:
+    """Most results each cached query keeps (ui/cache.py)."""
+    return int(get("cache_entries"))
 
 
 def cache_ttl() -> int:

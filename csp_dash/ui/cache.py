@@ -24,7 +24,11 @@ def cached(func: Callable | None = None, *, ttl: float | None = None, resource: 
            **options: Any):
     """Use like ``st.cache_data`` (same options); ``.clear()`` empties it. ``resource=True``:
     st.cache_resource instead, for read-only objects shared rather than copied on each hit
-    (polygons, spatial weights)."""
+    (polygons, spatial weights). Each keeps at most ``CSP_DASH_CACHE_ENTRIES`` results unless
+    ``max_entries`` says otherwise: without a bound, every filter visited within the TTL stays
+    in memory."""
+    options.setdefault("max_entries", config.cache_entries())
+
     def decorate(f: Callable) -> Callable:
         def keyed(data_version: str, *args: Any, **kwargs: Any) -> Any:
             return f(*args, **kwargs)
