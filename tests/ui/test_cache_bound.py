@@ -3,12 +3,20 @@ many periods and areas cannot grow the app's memory without bound within the cac
 
 from __future__ import annotations
 
+import pytest
+
 from csp_dash.ui.cache import cached
 
 
-def test_a_cached_query_keeps_the_set_number_of_results(engine, monkeypatch):
-    url = engine.url.render_as_string(hide_password=False)
-    monkeypatch.setenv("CSP_DASH_DB_URL", url)
+@pytest.fixture
+def url(engine, monkeypatch) -> str:
+    """The app's database (the data version keys every cached query)."""
+    out = engine.url.render_as_string(hide_password=False)
+    monkeypatch.setenv("CSP_DASH_DB_URL", out)
+    return out
+
+
+def test_a_cached_query_keeps_the_set_number_of_results(url, monkeypatch):
     monkeypatch.setenv("CSP_DASH_CACHE_ENTRIES", "3")
     made: list[int] = []
 
@@ -27,9 +35,7 @@ def test_a_cached_query_keeps_the_set_number_of_results(engine, monkeypatch):
         square.clear()
 
 
-def test_a_query_may_set_its_own_bound(engine, monkeypatch):
-    url = engine.url.render_as_string(hide_password=False)
-    monkeypatch.setenv("CSP_DASH_DB_URL", url)
+def test_a_query_may_set_its_own_bound(url):
     made: list[int] = []
 
     @cached(max_entries=1)
