@@ -246,7 +246,7 @@ def _redraw_times(r: dict, d: dict) -> tuple[float, float]:
     """(shown, whole) in seconds from the click: the last change a visitor sees (page outside
     canvases, canvas text, WebGL), and the last change of any kind (canvases' copies too)."""
     shown = max([r["shown"] or r["click"]] + [t for t in (d["text"], d["gl"]) if t > r["click"]])
-    return (shown - r["click"]) / 1000, (r["painted"] - r["click"]) / 1000
+    return (shown - r["click"]) / 1000, (max(r["painted"], shown) - r["click"]) / 1000
 
 
 def _settled(tab) -> None:

@@ -71,6 +71,8 @@ def test_redraw_times_take_the_last_thing_shown():
     assert _redraw_times(r, {"text": 1250.0, "gl": 1420.0}) == pytest.approx((0.42, 0.6))
     # Canvas draws from before the click (the page's load) are not this pick's.
     assert _redraw_times(r, {"text": 900.0, "gl": -1}) == pytest.approx((0.3, 0.6))
+    # The map drawn after every page change: the whole redraw waits for it too.
+    assert _redraw_times(r, {"text": -1, "gl": 1700.0}) == pytest.approx((0.7, 0.7))
     # Only a canvas's copy changed: what is shown is the canvas's own drawing.
     assert _redraw_times({**r, "shown": None}, {"text": 1100.0, "gl": -1}) == pytest.approx(
         (0.1, 0.6))

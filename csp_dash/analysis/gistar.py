@@ -302,7 +302,7 @@ def queen_weights(gdf: pd.DataFrame, unit_word: str = "areas") -> Weights:
     if gdf.index.has_duplicates:
         raise ValueError("area index must be unique")
     # Islands are expected (offshore estates, gaps in custom polygons); we report them.
-    w = queen_contiguity(gdf["geometry"].to_numpy(), list(gdf.index))
+    w = queen_contiguity(gdf.geometry.to_numpy(), list(gdf.index))
     return Weights(w, describe_weights(w, "Queen contiguity", unit_word))
 
 
@@ -320,7 +320,7 @@ def distance_weights(
         raise ValueError("threshold_m must be positive")
     if gdf.index.has_duplicates:
         raise ValueError("area index must be unique")
-    coords = centroids_m(gdf["geometry"].to_numpy(), crs_of(gdf))
+    coords = centroids_m(gdf.geometry.to_numpy(), crs_of(gdf))
     w = distance_band(coords, threshold_m, list(gdf.index))
     kind = f"Distance band {threshold_m:,.0f} m between centroids"
     return Weights(w, describe_weights(w, kind, unit_word))

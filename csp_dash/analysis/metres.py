@@ -27,10 +27,20 @@ def utm_zone(lonlat_bounds: tuple[float, float, float, float]):
     return CRS.from_epsg(zones[0].code)
 
 
+def bounds(geoms) -> tuple[float, float, float, float]:
+    """(min x, min y, max x, max y) of the geometries; all NaN when there are none (shapely
+    refuses an empty array; geopandas' total_bounds gave NaN)."""
+    geoms = np.asarray(geoms, dtype=object)
+    if not len(geoms):
+        return (np.nan,) * 4
+    return tuple(float(v) for v in shapely.total_bounds(geoms))
+
+
 def crs_of(frame) -> object:
     """A frame's CRS: a GeoDataFrame's own (None if it has none), else WGS84, in which a plain
-    frame's polygons are read (hotspots/areas.area_frame)."""
-    return frame.crs if hasattr(frame, "crs") else WGS84
+    frame's polygons are read (hotspots/areas.area_frame). Asked of the class, so a plain
+    frame's column named "crs" is not taken for one."""
+    return frame.crs if getattr(type(frame), "crs", None) is not None else WGS84
 
 
 def centroids_m(geoms: np.ndarray, crs=WGS84) -> np.ndarray:
@@ -39,12 +49,19 @@ def centroids_m(geoms: np.ndarray, crs=WGS84) -> np.ndarray:
     from pyproj import CRS, Transformer
 
     geoms = np.asarray(geoms, dtype=object)
+    if not len(geoms):
+        return np.empty((0, 2))
     source = CRS.from_user_input(crs)
-    bounds = shapely.total_bounds(geoms)
+    box = bounds(geoms)
     if not source.is_geographic:  # the zone is chosen from longitude and latitude
         to_lonlat = Transformer.from_crs(source, WGS84, always_xy=True)
-        bounds = to_lonlat.transform_bounds(*bounds)
-    to_utm = Transformer.from_crs(source, utm_zone(tuple(bounds)), always_xy=True)
+        box = to_lonlat.transform_bounds(*box)
+    to_utm = Transformer.from_crs(source, utm_zone(tuple(box)), always_xy=True)
     projected = shapely.transform(
         geoms, lambda xy: np.column_stack(to_utm.transform(xy[:, 0], xy[:, 1])))
-    return shapely.get_coordinates(shapely.centroid(projected))
+    centroids = shapely.centroid(projected)
+    # One row per geometry (NaN for an empty one), so rows stay aligned with the areas' ids.
+    out = np.full((len(geoms), 2), np.nan)
+    some = ~(shapely.is_missing(centroids) | shapely.is_empty(centroids))
+    out[some] = shapely.get_coordinates(centroids[some])
+    return out

@@ -58,7 +58,7 @@ def _round_up(x: float, step: float = 50.0) -> float:
 def nearest_neighbour_threshold(gdf: pd.DataFrame) -> float:
     """Smallest centroid distance band (metres, rounded up to 50 m) giving every area at least
     one neighbour (ArcGIS's default distance band does the same)."""
-    coords = centroids_m(gdf["geometry"].to_numpy(), crs_of(gdf))
+    coords = centroids_m(gdf.geometry.to_numpy(), crs_of(gdf))
     return _round_up(float(min_threshold_distance(coords)) * 1.0001)
 
 

@@ -18,6 +18,7 @@ import shapely
 import shapely.geometry
 from pydeck.bindings.json_tools import default_serialize
 
+from csp_dash.analysis.metres import bounds
 from csp_dash.hotspots.colouring import (  # noqa: F401 (the page and tests use them here)
     CHANGE_CLASSES,
     CLASS_COLOURS,
@@ -125,8 +126,10 @@ def tooltips(table: pd.DataFrame, unit_word: str, rate_base: str, named: bool = 
 def simplified_geometry(gdf: pd.DataFrame) -> list[dict]:
     """GeoJSON geometry dicts of the frame's ``geometry`` (hotspots/areas.area_frame),
     simplified to ~1/2000 of the layer's extent and rounded."""
-    geoms = gdf["geometry"].to_numpy()
-    minx, miny, maxx, maxy = shapely.total_bounds(geoms)
+    geoms = gdf.geometry.to_numpy()
+    if not len(geoms):
+        return []
+    minx, miny, maxx, maxy = bounds(geoms)
     tol = max(maxx - minx, maxy - miny) / 2000
     geoms = shapely.simplify(geoms, tol, preserve_topology=True)
     geoms = shapely.set_precision(geoms, 10**-DECIMALS)

@@ -7,10 +7,11 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import pytest
+import shapely
 from shapely.geometry import box
 
 from csp_dash.analysis.gistar import distance_weights
-from csp_dash.analysis.metres import WGS84, centroids_m, crs_of, utm_zone
+from csp_dash.analysis.metres import WGS84, bounds, centroids_m, crs_of, utm_zone
 from csp_dash.demo.geo import build_geography
 from tests.conftest import ESSEX
 
@@ -53,3 +54,17 @@ def test_a_plain_frame_is_read_as_wgs84_and_a_geodataframe_keeps_its_own():
         assert distance_weights(frame, 650).w.neighbors == {"a": [], "b": []}
     with pytest.raises(ValueError, match="no CRS"):
         distance_weights(gpd.GeoDataFrame(geometry=squares, index=["a", "b"]), 700)
+
+
+def test_no_polygons_and_an_empty_polygon_keep_the_rows_aligned():
+    assert centroids_m([]).shape == (0, 2)
+    assert np.isnan(bounds([])).all()
+    square = box(0.90, 51.88, 0.901, 51.881)
+    got = centroids_m([square, shapely.Polygon(), square])
+    assert got.shape == (3, 2)  # one row per area, so ids and rows stay matched
+    assert np.isnan(got[1]).all() and np.allclose(got[0], got[2])
+
+
+def test_a_plain_frame_with_a_column_named_crs_is_still_wgs84():
+    frame = pd.DataFrame({"geometry": [box(0, 51, 0.1, 51.1)], "crs": ["EPSG:27700"]})
+    assert crs_of(frame) == WGS84

@@ -140,3 +140,14 @@ def test_view_centres_on_the_bounds():
     assert v.longitude == pytest.approx(1.02) and v.latitude == pytest.approx(51.72)
     wider = maps.view_state((0.5, 51.5, 1.5, 52.0))
     assert 8 < wider.zoom < v.zoom < 16
+
+
+def test_an_area_frame_with_no_polygons_maps_to_nothing():
+    """A district whose LSOAs match none loaded (another census vintage) leaves the layer's
+    frame empty: the map gets no features and NaN bounds, as geopandas' gave, not an error."""
+    from csp_dash.analysis.metres import bounds
+
+    empty = pd.DataFrame({"name": [], "geometry": []}, index=pd.Index([], name="code"))
+    assert maps.simplified_geometry(empty) == []
+    assert np.isnan(bounds(empty.geometry.to_numpy())).all()
+    assert maps.area_features(empty.index, [], [], [])["features"] == []

@@ -9,9 +9,9 @@ version (ui/cache.py), so a boundary load or a new district shows at the next ru
 from __future__ import annotations
 
 import pandas as pd
-import shapely
 
 from csp_dash import config, harm
+from csp_dash.analysis.metres import bounds
 from csp_dash.db.cube import ALL_LAYER
 from csp_dash.hotspots import analysis as hotspots
 from csp_dash.hotspots import appendix as hotspot_appendix
@@ -82,7 +82,7 @@ def analyse(url: str, q: HotspotQuery, scheme: str, weights: tuple) -> HotspotRe
 def layer_geometry(url: str, layer: str) -> tuple[pd.Index, list[dict], tuple]:
     """Simplified polygons of a layer for the map (codes, GeoJSON geometries, bounds)."""
     gdf = district_areas(url, layer)
-    return gdf.index, simplified_geometry(gdf), tuple(shapely.total_bounds(gdf["geometry"]))
+    return gdf.index, simplified_geometry(gdf), bounds(gdf.geometry.to_numpy())
 
 
 @cached(ttl=TTL, show_spinner=False, hash_funcs=_QUERY_HASH)

@@ -102,7 +102,9 @@ def warm(url: str) -> None:
         district_boundary(url)
 
 
-@cached(ttl=hotspot_data.TTL, show_spinner=False, hash_funcs={HotspotQuery: repr})
+# Fewer than the default: each holds the deck's JSON, up to a few hundred KB for a large layer.
+@cached(ttl=hotspot_data.TTL, show_spinner=False, hash_funcs={HotspotQuery: repr},
+        max_entries=16)
 def map_view(
     url: str,
     areas_q: HotspotQuery,
