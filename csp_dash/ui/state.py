@@ -211,7 +211,8 @@ def freeze_long_lived() -> None:
     process. Streamlit collects every generation after each run (``runner.postScriptGC``),
     and scanning them held the interpreter lock for about 90 ms of each rerun, while the
     page's last messages waited to be sent (docs/architecture.md, "Performance").
-    Reference counting still frees these objects; only cycles among them are left."""
+    Reference counting still frees these objects; only cycles among them are left (the
+    first visitor's session, open when this runs, is one: a one-off)."""
     gc.collect()
     gc.freeze()
 
