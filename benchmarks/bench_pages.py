@@ -192,8 +192,9 @@ def _vm(pid: int, field: str) -> float:
 
 
 TARGET_REDRAW_S = 0.5
-# Installed before the page loads: the time of the last text drawn on a 2D canvas (Streamlit's tables'
-# cells; its charts are SVG, so page changes) and of the last WebGL draw (the map). A MutationObserver sees neither.
+# Installed before the page loads: the time of the last text drawn on a 2D canvas (Streamlit's
+# tables' cells; its charts are SVG, so page changes) and of the last WebGL draw (the map).
+# A MutationObserver sees neither.
 DRAWS_JS = """(() => {
   window.__draws = {text: -1, gl: -1};
   const text = CanvasRenderingContext2D.prototype.fillText;
