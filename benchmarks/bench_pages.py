@@ -23,6 +23,7 @@ import statistics
 import subprocess
 import sys
 import time
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
@@ -290,10 +291,41 @@ def browser_redraws(tab, base: str, rounds: int) -> dict:
     return out
 
 
+# (from, to, the sidebar's link to it): the pages a visitor moves between, in order.
+SWITCHES = (("overview", "trends", "Crime trends"), ("trends", "hotspots", "Estate hotspots"),
+            ("hotspots", "overview", "Overview"))
+
+
+def browser_switches(tab, base: str, rounds: int) -> dict:
+    """Switch pages from the sidebar as a visitor does (Overview -> Crime trends -> Estate
+    hotspots -> Overview, ``rounds`` times), each timed as ``browser_redraws`` times a pick:
+    from the click on the page's link to the last change a visitor sees."""
+    tab.add_init_script(DRAWS_JS)
+    tab.goto(f"{base}/overview", wait_until="domcontentloaded")
+    _settled(tab)
+    times: dict[str, list] = {f"switch {a} -> {b}": [] for a, b, _ in SWITCHES}
+    for _ in range(rounds):
+        for here, there, title in SWITCHES:
+            link = tab.locator('[data-testid="stSidebarNavLink"]').filter(has_text=title).first
+            tab.evaluate(WATCH_JS)
+            link.click()
+            tab.wait_for_function(REDRAWN_JS, polling=100, timeout=120_000)
+            shown, whole = _redraw_times(tab.evaluate("() => window.__redraw"),
+                                         tab.evaluate("() => window.__draws"))
+            if not urllib.parse.urlparse(tab.url).path.endswith(f"/{there}"):
+                raise RuntimeError(f"the link '{title}' led to {tab.url}, not /{there}")
+            times[f"switch {here} -> {there}"].append((shown, whole))
+    return {name: {"median_s": statistics.median(t for t, _ in v),
+                   "max_s": max(t for t, _ in v),
+                   "whole_median_s": statistics.median(w for _, w in v), "n": len(v)}
+            for name, v in times.items()}
+
+
 def serve_peak(url: str, pages=("overview", "trends", "hotspots", "overview"),
                rounds: int = 5) -> dict:
     """Peak RSS (MB) of a real `streamlit run` after opening ``pages`` in Chromium, then
-    ``rounds`` redraws of each page after a new period is picked (``browser_redraws``)."""
+    ``rounds`` redraws of each page after a new period is picked (``browser_redraws``) and
+    ``rounds`` rounds of switching pages from the sidebar (``browser_switches``)."""
     from playwright.sync_api import sync_playwright
 
     port = _free_port()
@@ -325,6 +357,8 @@ def serve_peak(url: str, pages=("overview", "trends", "hotspots", "overview"),
                     timeout=120_000)
                 loads[f"{i}:{name}"] = time.perf_counter() - t0
             redraws = browser_redraws(page, base, rounds) if rounds else {}
+            if rounds:
+                redraws.update(browser_switches(page, base, rounds))
             browser.close()
         # Where the memory is at the end: private (data, heaps) against mapped library code.
         return {"idle_rss_mb": idle, "peak_rss_mb": _vm(proc.pid, "VmHWM"),

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import shutil
 from pathlib import Path
+from urllib.parse import urlparse
 
 import pytest
 from sqlalchemy import func, select
@@ -76,3 +77,19 @@ def test_redraw_times_take_the_last_thing_shown():
     # Only a canvas's copy changed: what is shown is the canvas's own drawing.
     assert _redraw_times({**r, "shown": None}, {"text": 1100.0, "gl": -1}) == pytest.approx(
         (0.1, 0.6))
+
+
+@pytest.mark.browser
+def test_page_switches_are_timed_from_the_sidebar(app_server, browser):
+    """Switching pages is an interaction too: each switch is timed, and lands on its page."""
+    from benchmarks.bench_pages import browser_switches
+
+    tab = browser.new_page(viewport={"width": 1400, "height": 900})
+    res = browser_switches(tab, app_server, rounds=1)
+    landed = urlparse(tab.url).path
+    tab.close()
+    assert set(res) == {"switch overview -> trends", "switch trends -> hotspots",
+                        "switch hotspots -> overview"}
+    assert all(0 < v["median_s"] <= v["whole_median_s"] < 30 and v["n"] == 1
+               for v in res.values())
+    assert landed == "/overview", landed  # the last switch went home (each is checked there)
