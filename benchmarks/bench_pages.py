@@ -198,6 +198,8 @@ TARGET_REDRAW_S = 0.5
 # A MutationObserver sees neither.
 DRAWS_JS = """(() => {
   window.__draws = {text: -1, gl: -1};
+  if (window.__drawsHooked) return;  // installed once however often it is added
+  window.__drawsHooked = true;
   const text = CanvasRenderingContext2D.prototype.fillText;
   CanvasRenderingContext2D.prototype.fillText = function (...a) {
     window.__draws.text = performance.now(); return text.apply(this, a); };
