@@ -253,6 +253,16 @@ def _redraw_times(r: dict, d: dict) -> tuple[float, float]:
     return (shown - r["click"]) / 1000, (max(r["painted"], shown) - r["click"]) / 1000
 
 
+def _timed_click(tab, target) -> tuple[float, float, dict, dict]:
+    """Click ``target`` and wait for the page to settle: (shown, whole) seconds as
+    ``_redraw_times`` gives them, with the page's redraw and draw records."""
+    tab.evaluate(WATCH_JS)
+    target.click()
+    tab.wait_for_function(REDRAWN_JS, polling=100, timeout=120_000)
+    r, d = tab.evaluate("() => window.__redraw"), tab.evaluate("() => window.__draws")
+    return (*_redraw_times(r, d), r, d)
+
+
 def _settled(tab) -> None:
     tab.wait_for_selector("h1", timeout=120_000)
     tab.wait_for_function(
@@ -279,11 +289,7 @@ def browser_redraws(tab, base: str, rounds: int) -> dict:
             box.click()
             option = tab.locator('[role="option"]').nth(i + 1)  # months after the one shown
             option.wait_for(timeout=10_000)
-            tab.evaluate(WATCH_JS)
-            option.click()
-            tab.wait_for_function(REDRAWN_JS, polling=100, timeout=120_000)
-            r, d = tab.evaluate("() => window.__redraw"), tab.evaluate("() => window.__draws")
-            shown, all_ = _redraw_times(r, d)
+            shown, all_, r, d = _timed_click(tab, option)
             drew = {k: n + (d[k] > r["click"]) for k, n in drew.items()}
             times.append(shown)
             whole.append(all_)
@@ -309,11 +315,7 @@ def browser_switches(tab, base: str, rounds: int) -> dict:
     for _ in range(rounds):
         for here, there, title in SWITCHES:
             link = tab.locator('[data-testid="stSidebarNavLink"]').filter(has_text=title).first
-            tab.evaluate(WATCH_JS)
-            link.click()
-            tab.wait_for_function(REDRAWN_JS, polling=100, timeout=120_000)
-            shown, whole = _redraw_times(tab.evaluate("() => window.__redraw"),
-                                         tab.evaluate("() => window.__draws"))
+            shown, whole, _, _ = _timed_click(tab, link)
             if not urllib.parse.urlparse(tab.url).path.endswith(f"/{there}"):
                 raise RuntimeError(f"the link '{title}' led to {tab.url}, not /{there}")
             times[f"switch {here} -> {there}"].append((shown, whole))

@@ -40,7 +40,7 @@ def area_frame(engine: Engine, layer: str, district_only: bool = False) -> pd.Da
     df = df[df["geometry"].notna()]
     geoms = shapely.from_geojson(df["geometry"].to_numpy(dtype=object))
     out = df[["code", "name", "population", "households"]].reset_index(drop=True)
-    out["geometry"] = pd.Series(list(shapely.make_valid(np.asarray(geoms))), dtype=object)
+    out["geometry"] = shapely.make_valid(np.asarray(geoms))
     return out.set_index("code").sort_index()
 
 
